@@ -1,0 +1,48 @@
+"""Person names and their pinyin search keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pypinyin import Style, lazy_pinyin
+
+# Middle dots used in minority names (买买提·艾力), unified to one.
+_DOTS = re.compile(r"[·•‧∙・．.]")
+
+
+class InvalidName(ValueError):
+    pass
+
+
+def normalize(raw: object) -> str:
+    """Trim, fold full-width letters, drop spaces between Chinese characters (张 三 -> 张三)."""
+    text = unicodedata.normalize("NFKC", "" if raw is None else str(raw)).strip()
+    text = _DOTS.sub("·", text)
+    text = re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def parse(raw: object) -> str:
+    name = normalize(raw)
+    if not name:
+        raise InvalidName("姓名不能为空。")
+    if len(name) > 40:
+        raise InvalidName("姓名太长（超过 40 个字），请检查。")
+    if re.search(r"\d", name):
+        raise InvalidName("姓名里不能有数字，请检查是否填错了列。")
+    return name
+
+
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """(full pinyin, initials), lower-case ASCII: 张三 -> ('zhangsan', 'zs')."""
+    syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="ignore")]
+    syllables = [re.sub(r"[^a-z]", "", s) for s in syllables]
+    syllables = [s for s in syllables if s]
+    return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def grams(name: str) -> set[str]:
+    """Every 1- and 2-character piece of the name: the keys of the name search index."""
+    chars = name.replace(" ", "")
+    return set(chars) | {chars[i : i + 2] for i in range(len(chars) - 1)}

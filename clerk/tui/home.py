@@ -1,0 +1,70 @@
+"""Home dashboard: the figures a clerk is asked for most, and the keys to every screen."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from clerk.services import dashboard
+
+
+class Figure(Static):
+    DEFAULT_CSS = """
+    Figure { border: round $primary; height: 5; content-align: center middle; text-align: center; }
+    """
+
+    def __init__(self, label: str, key: str):
+        super().__init__(id=key)
+        self.label = label
+
+    def show(self, value: int) -> None:
+        self.update(f"[b]{value:,}[/b]\n{self.label}")
+
+
+FIGURES = (
+    ("members", "在册会员"),
+    ("new_this_month", "本月新入会"),
+    ("new_this_year", "本年新入会"),
+    ("migrant", "农民工会员"),
+    ("new_form", "新就业形态会员"),
+    ("organisations", "基层工会组织"),
+)
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("m", "app.members", "会员名册"),
+        Binding("n", "app.add_member", "登记会员"),
+        Binding("q", "app.quit", "退出"),
+        Binding("ctrl+p", "app.command_palette", "全部命令"),
+    ]
+    DEFAULT_CSS = """
+    HomeScreen Grid { grid-size: 3; grid-gutter: 0 1; padding: 0 1; height: auto; }
+    HomeScreen #unit { padding: 1 1 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="unit", classes="title")
+        with Grid():
+            for key, label in FIGURES:
+                yield Figure(label, key)
+        yield Static("按 m 查找会员，n 登记新会员；ctrl+p 打开全部命令。", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_figures()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_figures()
+
+    def refresh_figures(self) -> None:
+        store = self.app.store
+        unit = store.require_unit()
+        self.query_one("#unit", Static).update(f"{unit.name}（{unit.level_label} {unit.code}）")
+        figures = dashboard.figures(store)
+        for key, _ in FIGURES:
+            self.query_one(f"#{key}", Figure).show(getattr(figures, key))

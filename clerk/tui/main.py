@@ -1,0 +1,76 @@
+"""ClerkApp: the screens a clerk moves between, and the command palette that reaches them all."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from clerk.services.store import Store
+
+
+class ClerkApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "clerk 工会会员实名制"
+    ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [Binding("ctrl+q", "quit", "退出", show=False, priority=True)]
+
+    def __init__(self, store: Store):
+        super().__init__()
+        self.store = store
+
+    def on_mount(self) -> None:
+        unit = self.store.unit
+        if unit is None:
+            from clerk.tui.setup_screen import SetupScreen
+
+            self.push_screen(SetupScreen(), callback=lambda _: self._open_home())
+        else:
+            self._open_home()
+
+    def _open_home(self) -> None:
+        from clerk.tui.home import HomeScreen
+
+        unit = self.store.require_unit()
+        self.sub_title = f"{unit.name}（{unit.code}） 经办人：{unit.clerk}"
+        self.switch_screen(HomeScreen()) if len(self.screen_stack) > 1 else self.push_screen(HomeScreen())
+
+    # -- actions reachable from every screen and the command palette -------------------------
+    def _go(self, screen: Screen) -> None:
+        if self.store.unit is None:
+            self.notify("请先完成首次设置。", severity="warning")
+            return
+        self.push_screen(screen)
+
+    def action_home(self) -> None:
+        from clerk.tui.home import HomeScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def action_members(self) -> None:
+        from clerk.tui.member_list import MemberListScreen
+
+        self._go(MemberListScreen())
+
+    def action_add_member(self) -> None:
+        from clerk.tui.member_form import MemberFormScreen
+
+        self._go(MemberFormScreen())
+
+    def open_member(self, member_id: int) -> None:
+        from clerk.tui.member_detail import MemberDetailScreen
+
+        self._go(MemberDetailScreen(member_id))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("首页", "回到首页统计", self.action_home)
+        yield SystemCommand("会员名册", "查找、浏览会员（身份证号、姓名、拼音）", self.action_members)
+        yield SystemCommand("登记会员", "新会员入会登记", self.action_add_member)
+        yield SystemCommand("退出", "退出 clerk", self.exit)
+
+    def on_unmount(self) -> None:
+        self.store.close()

@@ -1,0 +1,96 @@
+-- clerk database schema: the one source of truth.
+-- Every statement is idempotent (IF NOT EXISTS) so clerk/db.py can re-apply it after
+-- the column changes in its MIGRATIONS; the last line sets the schema version.
+
+-- Who this database belongs to: unit_code (9-digit township / 6-digit district),
+-- unit_name, unit_level, clerk_name; later also sync bookkeeping.
+CREATE TABLE IF NOT EXISTS settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- Grassroots union organisations (基层工会组织), the 小三级 tree via parent_id.
+CREATE TABLE IF NOT EXISTS organisations (
+    id             INTEGER PRIMARY KEY,
+    uid            TEXT NOT NULL UNIQUE,          -- stable id across databases (sync)
+    name           TEXT NOT NULL,
+    uscc           TEXT,                          -- unified social credit code
+    kind           TEXT NOT NULL,
+    parent_id      INTEGER REFERENCES organisations(id),
+    region_code    TEXT,
+    industry       TEXT,
+    founded_on     TEXT,
+    chair          TEXT,
+    chair_phone    TEXT,
+    employee_count INTEGER,
+    address        TEXT,
+    status         TEXT NOT NULL DEFAULT '正常',   -- 正常 / 已撤销
+    dissolved_on   TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS organisations_parent ON organisations(parent_id);
+CREATE UNIQUE INDEX IF NOT EXISTS organisations_uscc ON organisations(uscc) WHERE uscc IS NOT NULL;
+
+-- Union members (会员). One record per person: a member who leaves keeps the record with a
+-- status; deleted_at marks a record entered by mistake (soft delete, still synced).
+CREATE TABLE IF NOT EXISTS members (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    name            TEXT NOT NULL,
+    id_number       TEXT NOT NULL,                -- 18 chars, normalized, check digit valid
+    gender          TEXT NOT NULL,                -- derived from id_number
+    birth_date      TEXT NOT NULL,                -- derived from id_number
+    birthplace_code TEXT NOT NULL,                -- derived from id_number (first 6)
+    phone           TEXT,
+    ethnicity       TEXT,
+    org_id          INTEGER REFERENCES organisations(id),
+    job             TEXT,
+    employment_form TEXT,
+    migrant         INTEGER NOT NULL DEFAULT 0,
+    new_form        TEXT,                         -- new-employment-form category or NULL
+    joined_on       TEXT,
+    card_no         TEXT,
+    mutual_aid      INTEGER NOT NULL DEFAULT 0,
+    hardship        INTEGER NOT NULL DEFAULT 0,
+    notes           TEXT,
+    status          TEXT NOT NULL DEFAULT '在册',  -- 在册 / 转出 / 退会 / 已故
+    status_note     TEXT,
+    name_pinyin     TEXT NOT NULL DEFAULT '',     -- search helpers, derived from name
+    name_initials   TEXT NOT NULL DEFAULT '',
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    deleted_at      TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS members_person ON members(id_number) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS members_org ON members(org_id);
+CREATE INDEX IF NOT EXISTS members_pinyin ON members(name_pinyin);
+CREATE INDEX IF NOT EXISTS members_initials ON members(name_initials);
+CREATE INDEX IF NOT EXISTS members_joined ON members(joined_on);
+
+-- Name search: every 1- and 2-character piece of a member's name. A trigram index finds
+-- nothing for the one- and two-character queries most Chinese names need, and LIKE scans.
+CREATE TABLE IF NOT EXISTS member_name_grams (
+    gram      TEXT NOT NULL,
+    member_id INTEGER NOT NULL,
+    PRIMARY KEY (gram, member_id)
+) WITHOUT ROWID;
+
+-- Change journal: every insert/update/delete, the audit log and the source of sync files.
+-- row_uid names the record across databases; before/after hold JSON of the record's fields.
+CREATE TABLE IF NOT EXISTS journal (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    at        TEXT NOT NULL,
+    clerk     TEXT NOT NULL,
+    unit_code TEXT NOT NULL,
+    tbl       TEXT NOT NULL,
+    row_id    INTEGER NOT NULL,
+    row_uid   TEXT NOT NULL,
+    op        TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    before    TEXT,
+    after     TEXT,
+    batch_id  INTEGER
+);
+CREATE INDEX IF NOT EXISTS journal_row ON journal(tbl, row_id);
+
+PRAGMA user_version = 1;
