@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS settings (
 CREATE TABLE IF NOT EXISTS organisations (
     id             INTEGER PRIMARY KEY,
     uid            TEXT NOT NULL UNIQUE,          -- stable id across databases (sync)
+    unit_code      TEXT NOT NULL,                 -- township that keeps the record
     name           TEXT NOT NULL,
     uscc           TEXT,                          -- unified social credit code
     kind           TEXT NOT NULL,
@@ -37,6 +38,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS organisations_uscc ON organisations(uscc) WHER
 CREATE TABLE IF NOT EXISTS members (
     id              INTEGER PRIMARY KEY,
     uid             TEXT NOT NULL UNIQUE,
+    unit_code       TEXT NOT NULL,                -- township that keeps the record
     name            TEXT NOT NULL,
     id_number       TEXT NOT NULL,                -- 18 chars, normalized, check digit valid
     gender          TEXT NOT NULL,                -- derived from id_number
@@ -75,6 +77,23 @@ CREATE TABLE IF NOT EXISTS member_name_grams (
     member_id INTEGER NOT NULL,
     PRIMARY KEY (gram, member_id)
 ) WITHOUT ROWID;
+
+-- Transfers of a member between organisations (组织关系转接), within or across townships.
+-- An end outside this database is named in from_outside / to_outside.
+CREATE TABLE IF NOT EXISTS transfers (
+    id             INTEGER PRIMARY KEY,
+    uid            TEXT NOT NULL UNIQUE,
+    unit_code      TEXT NOT NULL,
+    member_id      INTEGER NOT NULL REFERENCES members(id),
+    from_org_id    INTEGER REFERENCES organisations(id),
+    to_org_id      INTEGER REFERENCES organisations(id),
+    from_outside   TEXT,
+    to_outside     TEXT,
+    transferred_on TEXT NOT NULL,
+    reason         TEXT,
+    created_at     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS transfers_member ON transfers(member_id);
 
 -- Change journal: every insert/update/delete, the audit log and the source of sync files.
 -- row_uid names the record across databases; before/after hold JSON of the record's fields.

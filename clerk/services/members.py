@@ -223,7 +223,8 @@ def register(store: Store, fields: Mapping[str, Any]) -> int:
             raise DuplicateMember(existing)
         _check_org(store, clean["org_id"])
         stamp = now()
-        record = {**clean, **_search_keys(clean["name"]), "uid": new_uid(), "status": choices.LIVE}
+        unit = store.require_unit()
+        record = {**clean, **_search_keys(clean["name"]), "uid": new_uid(), "unit_code": unit.code, "status": choices.LIVE}
         record.update(created_at=stamp, updated_at=stamp)
         cols = ", ".join(record)
         cur = store.conn.execute(

@@ -37,7 +37,7 @@ def create(store: Store, fields: Mapping[str, Any]) -> int:
     if not record.get("name"):
         raise ServiceError("工会组织名称不能为空。")
     stamp = now()
-    record.update(uid=new_uid(), created_at=stamp, updated_at=stamp)
+    record.update(uid=new_uid(), unit_code=store.require_unit().code, created_at=stamp, updated_at=stamp)
     with store.write():
         cur = store.conn.execute(
             f"INSERT INTO organisations ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})",
