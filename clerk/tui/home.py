@@ -39,7 +39,6 @@ class HomeScreen(Screen[None]):
         Binding("m", "app.members", "会员名册"),
         Binding("n", "app.add_member", "登记会员"),
         Binding("q", "app.quit", "退出"),
-        Binding("ctrl+p", "app.command_palette", "全部命令"),
     ]
     DEFAULT_CSS = """
     HomeScreen Grid { grid-size: 3; grid-gutter: 0 1; padding: 0 1; height: auto; }

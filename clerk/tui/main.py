@@ -16,7 +16,10 @@ class ClerkApp(App):
     TITLE = "clerk 工会会员实名制"
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
-    BINDINGS = [Binding("ctrl+q", "quit", "退出", show=False, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "退出", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", "全部命令", show=False, priority=True),
+    ]
 
     def __init__(self, store: Store):
         super().__init__()

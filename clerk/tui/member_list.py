@@ -75,7 +75,7 @@ class MemberListScreen(Screen[None]):
                 row.name,
                 row.id_masked,
                 row.gender,
-                row.org_name[:14],
+                row.org_name[:10] + ("…" if len(row.org_name) > 10 else ""),
                 row.status,
                 row.joined_on,
                 key=str(row.id),
