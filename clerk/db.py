@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime
@@ -175,9 +176,15 @@ def restore(backup_path: Path | str, db_path: Path | str) -> Path:
         raise DatabaseError(f"备份“{backup_path}”已损坏（完整性检查未通过），没有恢复。")
     saved = None
     if db_path.exists():
-        current = connect(db_path)
-        saved = backup(current, db_path, reason="before-restore")
-        current.close()
+        try:
+            current = connect(db_path)
+            saved = backup(current, db_path, reason="before-restore")
+            current.close()
+        except DatabaseError:
+            # The current file is damaged (often why one restores): keep its bytes as they are.
+            saved = backup_dir(db_path) / f"{db_path.stem}-{datetime.now():%Y%m%d-%H%M%S}-damaged.db"
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(db_path, saved)
     target = sqlite3.connect(db_path)
     try:
         source.backup(target)
