@@ -38,8 +38,15 @@ class IdInfo:
 
 def normalize(raw: object) -> str:
     """Full-width digits to ASCII, separators removed, x upper-cased. Idempotent."""
-    text = unicodedata.normalize("NFKC", "" if raw is None else str(raw))
-    return _JUNK.sub("", text).upper()
+    text = "" if raw is None else str(raw)
+    # Removing a separator can bring a letter and a combining mark together, and NFKC can
+    # produce a space: repeat until nothing changes, so normalize(normalize(x)) == normalize(x).
+    for _ in range(8):
+        clean = _JUNK.sub("", unicodedata.normalize("NFKC", text)).upper()
+        if clean == text:
+            break
+        text = clean
+    return text
 
 
 def parse(raw: object, *, today: date | None = None) -> IdInfo:
@@ -47,6 +54,8 @@ def parse(raw: object, *, today: date | None = None) -> IdInfo:
     number = normalize(raw)
     if not number:
         raise InvalidId("身份证号码不能为空。")
+    if len(number) == 15 and number.isdigit():
+        raise InvalidId("这是 15 位的旧身份证号码，已停止使用。请填写 18 位的新号码（见本人现行身份证）。")
     if len(number) != 18:
         raise InvalidId(f"身份证号码应为 18 位，现在是 {len(number)} 位。")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):

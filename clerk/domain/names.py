@@ -34,9 +34,24 @@ def parse(raw: object) -> str:
     return name
 
 
+# Surnames read differently from the everyday character (曾 is zeng, not ceng, as a surname):
+# a clerk types the surname reading, so the search keys must use it.
+SURNAME_READINGS = {
+    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha", "区": "ou",
+    "盖": "ge", "缪": "miao", "覃": "qin", "种": "chong", "尉": "yu", "乐": "yue", "翟": "zhai",
+    "召": "shao", "万俟": "mo qi", "尉迟": "yu chi", "长孙": "zhang sun",
+}
+
+
 def pinyin_keys(name: str) -> tuple[str, str]:
-    """(full pinyin, initials), lower-case ASCII: 张三 -> ('zhangsan', 'zs')."""
-    syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="ignore")]
+    """(full pinyin, initials), lower-case ASCII: 张三 -> ('zhangsan', 'zs'), 曾伟 -> ('zengwei', 'zw')."""
+    head: list[str] = []  # a lone character is not a surname: 曾 alone stays ceng
+    for surname in (name[:2], name[:1]):
+        if surname in SURNAME_READINGS and len(name) > len(surname):
+            head = SURNAME_READINGS[surname].split()
+            name = name[len(surname):]
+            break
+    syllables = head + [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="ignore")]
     syllables = [re.sub(r"[^a-z]", "", s) for s in syllables]
     syllables = [s for s in syllables if s]
     return "".join(syllables), "".join(s[0] for s in syllables)
