@@ -58,7 +58,7 @@ def parse(raw: object, *, today: date | None = None) -> IdInfo:
         raise InvalidId("这是 15 位的旧身份证号码，已停止使用。请填写 18 位的新号码（见本人现行身份证）。")
     if len(number) != 18:
         raise InvalidId(f"身份证号码应为 18 位，现在是 {len(number)} 位。")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):  # ASCII only: str.isdigit() takes ٣ too
         raise InvalidId("身份证号码只能由数字组成，最后一位可以是 X。")
     try:
         born = ric.get_birth_date(number)

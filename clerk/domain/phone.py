@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # Area codes are 010, 02x, or 0 + 3 digits; local numbers 7 or 8 digits; optional extension.
-_LANDLINE = re.compile(r"(0(?:10|2\d|[3-9]\d{2}))-?(\d{7,8})(?:-(\d{1,6}))?")
+_LANDLINE = re.compile(r"(0(?:10|2[0-9]|[3-9][0-9]{2}))-?([0-9]{7,8})(?:-([0-9]{1,6}))?")
 
 
 class InvalidPhone(ValueError):
