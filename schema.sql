@@ -27,6 +27,8 @@ CREATE TABLE IF NOT EXISTS organisations (
     address        TEXT,
     status         TEXT NOT NULL DEFAULT '正常',   -- 正常 / 已撤销
     dissolved_on   TEXT,
+    name_pinyin    TEXT NOT NULL DEFAULT '',      -- picker search keys, derived from name
+    name_initials  TEXT NOT NULL DEFAULT '',
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL
 );
