@@ -260,6 +260,8 @@ def _update(store: Store, member_id: int, changes: dict[str, Any]) -> dict[str, 
     before = snapshot(store, member_id)
     if before is None:
         raise ServiceError(f"找不到编号为 {member_id} 的会员。")
+    if before["deleted_at"]:
+        raise ServiceError(f"编号为 {member_id} 的记录已删除，不能再修改。")
     changed = {k: v for k, v in changes.items() if before.get(k) != v}
     if not changed:
         return {}
