@@ -62,17 +62,36 @@ def connect(path: str | Path, *, timeout: float = 5.0) -> sqlite3.Connection:
     # WAL needs to write beside the file, so a read-only file or folder can't be used at all.
     if (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK):
         raise DatabaseError(describe_error(sqlite3.OperationalError("readonly"), path))
+    conn = None
     try:
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
+        _refuse_foreign(conn, path)  # before WAL: never change another program's file
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL")
         conn.execute("PRAGMA cache_size = -32000")
         _prepare(conn, path)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, DatabaseError) as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, DatabaseError):
+            raise
         raise DatabaseError(describe_error(exc, path)) from None
     return conn
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse, without writing, a file that is another program's database or a newer clerk's."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and not {"settings", "members", "journal"} <= tables:
+        raise DatabaseError(f"“{path}”是其他程序的 SQLite 数据库，不是 clerk 的数据库。请换一个文件。")
+    target = schema_version()
+    if current > target:
+        raise DatabaseError(
+            f"数据库“{path}”由更新版本的 clerk 创建（结构版本 {current}，本程序支持 {target}）。请升级 clerk。"
+        )
 
 
 def describe_error(exc: sqlite3.Error, path: Path | str) -> str:
@@ -94,13 +113,7 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
     has_tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
     if current == target:
         return
-    if current > target:
-        raise DatabaseError(
-            f"数据库“{path}”由更新版本的 clerk 创建（结构版本 {current}，本程序支持 {target}）。请升级 clerk。"
-        )
-    if has_tables:
-        if current == 0:
-            raise DatabaseError(f"“{path}”是其他程序的 SQLite 数据库，不是 clerk 的数据库。请换一个文件。")
+    if has_tables:  # _refuse_foreign has made sure it is an older clerk database
         backup(conn, path, reason=f"migrate-v{current}")
     with transaction(conn):
         for version in range(current + 1, target + 1):
@@ -155,6 +168,8 @@ def backup(
     target = sqlite3.connect(to)
     try:
         conn.backup(target, pages=4096, progress=(lambda s, r, t: progress(t - r, t)) if progress else None)
+        # One self-contained file (no -wal/-shm beside it) that can be carried on a USB stick.
+        target.execute("PRAGMA journal_mode = DELETE")
     finally:
         target.close()
     return to
@@ -185,6 +200,9 @@ def restore(backup_path: Path | str, db_path: Path | str) -> Path:
             saved = backup_dir(db_path) / f"{db_path.stem}-{datetime.now():%Y%m%d-%H%M%S}-damaged.db"
             saved.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(db_path, saved)
+            # SQLite can't write into a file that isn't a database, nor should a stale WAL replay.
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     target = sqlite3.connect(db_path)
     try:
         source.backup(target)
