@@ -67,6 +67,9 @@ def setup(ctx: click.Context, code: str, name: str, clerk_name: str) -> None:
     """设置本数据库所属单位和经办人（代替首次使用界面）。"""
     from clerk.services import setup as setup_service
 
+    errors = setup_service.validate_unit(code, name, clerk_name)
+    if errors:  # before opening: a refused setup must not leave an empty database behind
+        fail(" ".join(errors.values()))
     store = store_from(ctx)
     unit = setup_service.set_up(store, code, name, clerk_name)
     console.print(f"已设置：{unit.name}（{unit.level_label} {unit.code}），经办人 {unit.clerk}。数据库：{store.path}")
