@@ -72,6 +72,48 @@ CREATE INDEX IF NOT EXISTS members_pinyin ON members(name_pinyin);
 CREATE INDEX IF NOT EXISTS members_initials ON members(name_initials);
 CREATE INDEX IF NOT EXISTS members_joined ON members(joined_on);
 
+-- Members on the roll (在册, not deleted) per organisation, kept by the triggers below so the
+-- organisation tree and the coverage figures read 5,000 rows instead of scanning 1,000,000
+-- members. org_id 0 holds members in no organisation. Derived: never journaled or synced;
+-- clerk/services/organisations.py recount() rebuilds it. (An INSERT OR REPLACE into members
+-- would skip the delete trigger: update with ON CONFLICT DO UPDATE instead.)
+CREATE TABLE IF NOT EXISTS org_member_counts (
+    org_id   INTEGER PRIMARY KEY,
+    members  INTEGER NOT NULL DEFAULT 0,
+    migrant  INTEGER NOT NULL DEFAULT 0,
+    new_form INTEGER NOT NULL DEFAULT 0
+);
+CREATE TRIGGER IF NOT EXISTS members_count_insert AFTER INSERT ON members
+WHEN NEW.status = '在册' AND NEW.deleted_at IS NULL
+BEGIN
+    INSERT INTO org_member_counts (org_id, members, migrant, new_form)
+    VALUES (coalesce(NEW.org_id, 0), 1, NEW.migrant != 0, NEW.new_form IS NOT NULL)
+    ON CONFLICT (org_id) DO UPDATE SET members = members + 1,
+        migrant = migrant + excluded.migrant, new_form = new_form + excluded.new_form;
+END;
+CREATE TRIGGER IF NOT EXISTS members_count_delete AFTER DELETE ON members
+WHEN OLD.status = '在册' AND OLD.deleted_at IS NULL
+BEGIN
+    UPDATE org_member_counts SET members = members - 1, migrant = migrant - (OLD.migrant != 0),
+        new_form = new_form - (OLD.new_form IS NOT NULL)
+    WHERE org_id = coalesce(OLD.org_id, 0);
+END;
+CREATE TRIGGER IF NOT EXISTS members_count_leave AFTER UPDATE OF org_id, status, deleted_at, migrant, new_form
+ON members WHEN OLD.status = '在册' AND OLD.deleted_at IS NULL
+BEGIN
+    UPDATE org_member_counts SET members = members - 1, migrant = migrant - (OLD.migrant != 0),
+        new_form = new_form - (OLD.new_form IS NOT NULL)
+    WHERE org_id = coalesce(OLD.org_id, 0);
+END;
+CREATE TRIGGER IF NOT EXISTS members_count_enter AFTER UPDATE OF org_id, status, deleted_at, migrant, new_form
+ON members WHEN NEW.status = '在册' AND NEW.deleted_at IS NULL
+BEGIN
+    INSERT INTO org_member_counts (org_id, members, migrant, new_form)
+    VALUES (coalesce(NEW.org_id, 0), 1, NEW.migrant != 0, NEW.new_form IS NOT NULL)
+    ON CONFLICT (org_id) DO UPDATE SET members = members + 1,
+        migrant = migrant + excluded.migrant, new_form = new_form + excluded.new_form;
+END;
+
 -- Name search: every 1- and 2-character piece of a member's name. A trigram index finds
 -- nothing for the one- and two-character queries most Chinese names need, and LIKE scans.
 CREATE TABLE IF NOT EXISTS member_name_grams (
