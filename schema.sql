@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS organisations (
     updated_at     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS organisations_parent ON organisations(parent_id);
-CREATE UNIQUE INDEX IF NOT EXISTS organisations_uscc ON organisations(uscc) WHERE uscc IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS organisations_uscc ON organisations(uscc, unit_code) WHERE uscc IS NOT NULL;
 
 -- Union members (会员). One record per person: a member who leaves keeps the record with a
 -- status; deleted_at marks a record entered by mistake (soft delete, still synced).
@@ -66,7 +66,10 @@ CREATE TABLE IF NOT EXISTS members (
     updated_at      TEXT NOT NULL,
     deleted_at      TEXT
 );
-CREATE UNIQUE INDEX IF NOT EXISTS members_person ON members(id_number) WHERE deleted_at IS NULL;
+-- One record per person in a township. A district database holds every township's records, so a
+-- person who moved keeps a 转出 record in the old township beside the 在册 one in the new; a person
+-- 在册 in two townships at once becomes a merge conflict (sync_conflicts), never a lost record.
+CREATE UNIQUE INDEX IF NOT EXISTS members_person ON members(id_number, unit_code) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS members_org ON members(org_id);
 CREATE INDEX IF NOT EXISTS members_pinyin ON members(name_pinyin);
 CREATE INDEX IF NOT EXISTS members_initials ON members(name_initials);
@@ -155,5 +158,74 @@ CREATE TABLE IF NOT EXISTS journal (
     batch_id  INTEGER
 );
 CREATE INDEX IF NOT EXISTS journal_row ON journal(tbl, row_id);
+
+-- Sync at the district (区县): each unit whose files were merged and the last journal
+-- sequence applied from it; a file whose range starts after last_seq + 1 has a gap.
+CREATE TABLE IF NOT EXISTS sync_sources (
+    code       TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    level      TEXT NOT NULL DEFAULT '',
+    last_seq   INTEGER NOT NULL DEFAULT 0,
+    files      INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+);
+
+-- Every sync file merged: its identity (unit, range, data checksum), counts, and a forced gap.
+CREATE TABLE IF NOT EXISTS sync_files (
+    id          INTEGER PRIMARY KEY,
+    source_code TEXT NOT NULL REFERENCES sync_sources(code),
+    file_name   TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    checksum    TEXT NOT NULL,                   -- the manifest's checksum over the data
+    mode        TEXT NOT NULL,                   -- 增量 / 完整
+    first_seq   INTEGER NOT NULL,
+    last_seq    INTEGER NOT NULL,
+    exported_at TEXT NOT NULL,
+    merged_at   TEXT NOT NULL,
+    merged_by   TEXT NOT NULL,
+    inserted    INTEGER NOT NULL DEFAULT 0,
+    updated     INTEGER NOT NULL DEFAULT 0,
+    unchanged   INTEGER NOT NULL DEFAULT 0,
+    conflicts   INTEGER NOT NULL DEFAULT 0,
+    forced_gap  TEXT,                            -- the missing sequence range, when forced
+    UNIQUE (source_code, first_seq, last_seq, checksum)
+);
+
+-- Per merged record: which unit sent it, the newest file range end applied (older states are
+-- skipped), the district journal seq after that apply (later entries are district edits), and
+-- base: the sender's state when the district's record differs from it (NULL when the same).
+CREATE TABLE IF NOT EXISTS sync_rows (
+    tbl         TEXT NOT NULL,
+    uid         TEXT NOT NULL,
+    source_code TEXT NOT NULL,
+    source_seq  INTEGER NOT NULL,
+    jseq        INTEGER NOT NULL,
+    base        TEXT,
+    PRIMARY KEY (tbl, uid)
+) WITHOUT ROWID;
+
+-- Merge conflicts the district clerk resolves: a person 在册 in two units (live_twice), or a record
+-- changed both by the sender and at the district (both_changed). incoming/local are JSON records.
+CREATE TABLE IF NOT EXISTS sync_conflicts (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL CHECK (kind IN ('live_twice', 'both_changed')),
+    tbl         TEXT NOT NULL,
+    row_uid     TEXT NOT NULL,                   -- the record the sender's file brought
+    other_uid   TEXT,                            -- live_twice: the record 在册 elsewhere
+    id_number   TEXT,
+    source_code TEXT NOT NULL,
+    file_id     INTEGER REFERENCES sync_files(id),
+    fields      TEXT,                            -- JSON list of the fields changed on both sides
+    incoming    TEXT NOT NULL,
+    local       TEXT,
+    status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+    resolution  TEXT,
+    resolved_at TEXT,
+    resolved_by TEXT,
+    note        TEXT,
+    created_at  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS sync_conflicts_open ON sync_conflicts(kind, tbl, row_uid) WHERE status = 'open';
 
 PRAGMA user_version = 1;
