@@ -36,14 +36,26 @@ class MemberFormScreen(Screen[int | None]):
     """Returns the saved member's id on dismiss (None when cancelled)."""
 
     BINDINGS = [Binding("ctrl+s", "save", "保存"), Binding("escape", "cancel", "取消")]
+    # One line per field (label left, borderless input right) so the whole form fits 80x24;
+    # a message line under a field appears only when it has something to say.
     DEFAULT_CSS = """
     MemberFormScreen VerticalScroll { padding: 0 1; }
-    MemberFormScreen Label { margin-top: 1; }
-    MemberFormScreen Input, MemberFormScreen Select { width: 60; }
+    MemberFormScreen .field { height: 1; margin-bottom: 0; }
+    MemberFormScreen .field Label { width: 12; }
+    MemberFormScreen Input { border: none; height: 1; width: 1fr; max-width: 52; padding: 0 1; background: $boost; }
+    MemberFormScreen Input:focus { border: none; background: $primary 30%; }
+    MemberFormScreen Select { width: 1fr; max-width: 52; }
+    MemberFormScreen SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
+    MemberFormScreen Select:focus > SelectCurrent { border: none; background: $primary 30%; }
+    MemberFormScreen .error, MemberFormScreen #derived { margin-left: 12; }
     MemberFormScreen #derived { color: $success; padding: 0 1; height: auto; }
-    MemberFormScreen #duplicate { height: auto; display: none; }
+    MemberFormScreen #duplicate { height: auto; display: none; margin-left: 12; }
     MemberFormScreen #duplicate.shown { display: block; }
-    MemberFormScreen #buttons { height: auto; margin-top: 1; }
+    MemberFormScreen #duplicate-text { width: 1fr; margin-left: 0; }
+    MemberFormScreen #flags { height: 1; margin-left: 12; }
+    MemberFormScreen Checkbox { border: none; height: 1; padding: 0; margin-right: 2; background: transparent; }
+    MemberFormScreen Checkbox:focus { border: none; background: $primary 30%; }
+    MemberFormScreen #buttons { height: auto; margin: 1 0 0 12; }
     MemberFormScreen #buttons Button { margin-right: 2; }
     """
 
@@ -64,23 +76,27 @@ class MemberFormScreen(Screen[int | None]):
             title = "修改会员信息" if self.member_id else "登记新会员"
             yield Static(f"{title}（ctrl+s 保存，esc 取消；带 * 为必填）", classes="title")
             for key, label, hint in TEXT_FIELDS:
-                yield Label(label + (" *" if key in ("name", "id_number") else ""))
-                yield Input(str(values.get(key) or ""), id=key, placeholder=hint)
+                with Horizontal(classes="field"):
+                    yield Label(label + (" *" if key in ("name", "id_number") else ""))
+                    yield Input(str(values.get(key) or ""), id=key, placeholder=hint)
                 if key == "id_number":
                     yield Static("", id="derived")
                     with Horizontal(id="duplicate"):
                         yield Static("", id="duplicate-text", classes="error")
                         yield Button("打开已有记录", id="open-existing")
                 yield Static("", id=f"{key}-error", classes="error")
-            yield Label("所在工会")
             org_options = [(name, org_id) for org_id, name in organisations.choices(store, limit=1000)]
-            yield Select(org_options, id="org_id", prompt="（未选择）", value=values.get("org_id") or Select.NULL)
+            with Horizontal(classes="field"):
+                yield Label("所在工会")
+                yield Select(org_options, id="org_id", prompt="（未选择）", value=values.get("org_id") or Select.NULL)
             for key, label, options in SELECT_FIELDS:
-                yield Label(label)
-                yield Select([(o, o) for o in options], id=key, prompt="（未选择）", value=values.get(key) or Select.NULL)
+                with Horizontal(classes="field"):
+                    yield Label(label)
+                    yield Select([(o, o) for o in options], id=key, prompt="（未选择）", value=values.get(key) or Select.NULL)
                 yield Static("", id=f"{key}-error", classes="error")
-            for key, label in FLAGS:
-                yield Checkbox(label, bool(values.get(key)), id=key)
+            with Horizontal(id="flags"):
+                for key, label in FLAGS:
+                    yield Checkbox(label, bool(values.get(key)), id=key)
             with Horizontal(id="buttons"):
                 yield Button("保存", id="save", variant="primary")
                 yield Button("取消", id="cancel")
@@ -111,13 +127,18 @@ class MemberFormScreen(Screen[int | None]):
         _, errors = members.check(values)
         for key in [k for k, _, _ in TEXT_FIELDS] + [k for k, _, _ in SELECT_FIELDS]:
             shown = show_all or (key in self.touched and bool(values.get(key)))
-            self.query_one(f"#{key}-error", Static).update(errors.get(key, "") if shown else "")
+            message = errors.get(key, "") if shown else ""
+            error = self.query_one(f"#{key}-error", Static)
+            error.update(message)
+            error.display = bool(message)
         derived = members.derive(values["id_number"])
-        self.query_one("#derived", Static).update(
+        box = self.query_one("#derived", Static)
+        box.update(
             f"性别 {derived.gender} · 出生 {derived.birth_date:%Y-%m-%d} · 籍贯 {derived.region_name or derived.region_code}"
             if derived
             else ""
         )
+        box.display = derived is not None
         self._check_duplicate(derived and values["id_number"])
         return errors
 

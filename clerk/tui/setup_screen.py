@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from clerk.services import setup
+from clerk.services.store import ServiceError
 
 
 class SetupScreen(Screen[None]):
@@ -35,6 +36,10 @@ class SetupScreen(Screen[None]):
             yield Static("", id="clerk-error", classes="error")
             yield Button("保存并开始使用", id="save", variant="primary")
         yield Footer()
+
+    def on_mount(self) -> None:
+        # The scroll container is focusable too and would take the focus: typing must go to the code.
+        self.query_one("#code", Input).focus()
 
     def _values(self) -> tuple[str, str, str]:
         return tuple(self.query_one(f"#{k}", Input).value for k in ("code", "name", "clerk"))  # type: ignore[return-value]
@@ -65,5 +70,9 @@ class SetupScreen(Screen[None]):
         if errors:
             self._show(errors, only_filled=False)
             return
-        setup.set_up(self.app.store, *values)
+        try:
+            setup.set_up(self.app.store, *values)
+        except ServiceError as exc:  # e.g. the database is held by another clerk window
+            self.notify(str(exc), severity="error", timeout=8)
+            return
         self.dismiss(None)
