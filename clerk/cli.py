@@ -159,6 +159,7 @@ def member_show(ctx: click.Context, member_id: int) -> None:
     console.print(table)
     for change in members.history(store, member_id):
         console.print(f"{change.at}  {change.clerk}  {change.summary}")
+    _orgs.print_org_history(store, member_id)
 
 
 @member.command("add")
@@ -178,3 +179,8 @@ def member_add(ctx: click.Context, **fields) -> None:
 
     member_id = members.register(store_from(ctx), fields)
     console.print(f"已登记，会员编号 {member_id}。")
+
+
+from clerk.commands import orgs as _orgs  # noqa: E402  (the feature modules attach their commands)
+
+_orgs.register(main, member)

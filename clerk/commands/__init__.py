@@ -1,0 +1,1 @@
+"""CLI subcommands by feature, each registered in clerk/cli.py."""
