@@ -238,8 +238,9 @@ def tree(store: Store, *, include_dissolved: bool = True) -> list[Node]:
 def root_id(store: Store) -> int | None:
     """The township union (乡镇(街道)总工会) at the top of the tree, if there is one."""
     row = store.conn.execute(
-        "SELECT id FROM organisations WHERE parent_id IS NULL AND status = ? ORDER BY kind = ? DESC, id LIMIT 1",
-        (rules.ACTIVE, rules.ROOT_KIND),
+        "SELECT id FROM organisations WHERE parent_id IS NULL AND status = ? AND unit_code = ?"
+        " ORDER BY kind = ? DESC, id LIMIT 1",
+        (rules.ACTIVE, store.require_unit().code, rules.ROOT_KIND),
     ).fetchone()
     return row["id"] if row else None
 
@@ -274,23 +275,34 @@ def _parent_problem(store: Store, org_id: int | None, parent_id: int | None) -> 
     return None
 
 
+def _unit_of(store: Store, org_id: int | None) -> str:
+    """The township an organisation belongs to (a district database holds several)."""
+    if org_id is not None:
+        row = store.conn.execute("SELECT unit_code FROM organisations WHERE id = ?", (org_id,)).fetchone()
+        if row:
+            return row[0]
+    return store.require_unit().code
+
+
 def _conflicts(store: Store, clean: Mapping[str, Any], org_id: int | None) -> dict[str, ServiceError]:
-    """What the database forbids: a taken credit code or name, an unusable parent."""
+    """What the database forbids: a taken credit code or name (per township), an unusable parent."""
     found: dict[str, ServiceError] = {}
+    unit = _unit_of(store, org_id)
     if "parent_id" in clean:
         problem = _parent_problem(store, org_id, clean["parent_id"])
         if problem:
             found["parent_id"] = ServiceError(problem)
     if clean.get("uscc"):
         holder = store.conn.execute(
-            "SELECT id, name, uscc, status FROM organisations WHERE uscc = ? AND id IS NOT ?", (clean["uscc"], org_id)
+            "SELECT id, name, uscc, status FROM organisations WHERE uscc = ? AND unit_code = ? AND id IS NOT ?",
+            (clean["uscc"], unit, org_id),
         ).fetchone()
         if holder:
             found["uscc"] = DuplicateUscc(holder)
     if clean.get("name"):
         same = store.conn.execute(
-            "SELECT id FROM organisations WHERE name = ? AND status = ? AND id IS NOT ?",
-            (clean["name"], rules.ACTIVE, org_id),
+            "SELECT id FROM organisations WHERE name = ? AND status = ? AND unit_code = ? AND id IS NOT ?",
+            (clean["name"], rules.ACTIVE, unit, org_id),
         ).fetchone()
         if same:
             found["name"] = ServiceError(f"已有同名的工会组织“{clean['name']}”（编号 {same['id']}），请换一个能区分的名称。")
@@ -413,7 +425,8 @@ def reinstate(store: Store, org_id: int) -> None:
         if row["status"] == rules.ACTIVE:
             raise ServiceError(f"“{row['name']}”没有撤销，无需恢复。")
         same = store.conn.execute(
-            "SELECT id FROM organisations WHERE name = ? AND status = ? AND id != ?", (row["name"], rules.ACTIVE, org_id)
+            "SELECT id FROM organisations WHERE name = ? AND status = ? AND unit_code = ? AND id != ?",
+            (row["name"], rules.ACTIVE, row["unit_code"], org_id),
         ).fetchone()
         if same:
             raise ServiceError(f"已有同名的在用工会组织（编号 {same['id']}），不能恢复。")

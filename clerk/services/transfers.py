@@ -159,8 +159,8 @@ def find_returning(store: Store, id_number: str) -> dict[str, Any] | None:
         return None
     row = store.conn.execute(
         "SELECT m.*, o.name AS org_name FROM members m LEFT JOIN organisations o ON o.id = m.org_id"
-        " WHERE m.id_number = ? AND m.deleted_at IS NULL",
-        (number,),
+        " WHERE m.id_number = ? AND m.unit_code = ? AND m.deleted_at IS NULL",
+        (number, store.require_unit().code),
     ).fetchone()
     return dict(row) if row else None
 
