@@ -12,8 +12,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from clerk.domain import choices
-from clerk.services import members, organisations
+from clerk.services import members
 from clerk.services.store import ServiceError
+from clerk.tui.org_picker import OrgField
 
 TEXT_FIELDS = (
     ("name", "姓名", "如 张三"),
@@ -85,10 +86,9 @@ class MemberFormScreen(Screen[int | None]):
                         yield Static("", id="duplicate-text", classes="error")
                         yield Button("打开已有记录", id="open-existing")
                 yield Static("", id=f"{key}-error", classes="error")
-            org_options = [(name, org_id) for org_id, name in organisations.choices(store, limit=1000)]
             with Horizontal(classes="field"):
                 yield Label("所在工会")
-                yield Select(org_options, id="org_id", prompt="（未选择）", value=values.get("org_id") or Select.NULL)
+                yield OrgField(values.get("org_id"), id="org_id")
             for key, label, options in SELECT_FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(label)
@@ -108,7 +108,8 @@ class MemberFormScreen(Screen[int | None]):
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {key: self.query_one(f"#{key}", Input).value for key, _, _ in TEXT_FIELDS}
-        for key in ["org_id", *(k for k, _, _ in SELECT_FIELDS)]:
+        out["org_id"] = self.query_one("#org_id", OrgField).value
+        for key in (k for k, _, _ in SELECT_FIELDS):
             value = self.query_one(f"#{key}", Select).value
             out[key] = None if value is Select.NULL else value
         for key, _ in FLAGS:
