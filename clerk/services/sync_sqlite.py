@@ -1,0 +1,586 @@
+"""The SQLite merge target: all the SQL a merge runs, behind sync_target.MergeTarget.
+
+Rows keep their uid and unit_code. Every change is journaled in the district's own journal,
+so the district can export upward: a change brought by a file is journaled with the sending
+unit's code, a change made at the district (a conflict resolution, a clerk's edit) with the
+district's code, which is how a later merge tells the district's own edits apart.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import AbstractContextManager
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from clerk.domain import choices, names
+from clerk.services import sync_format as fmt
+from clerk.services.store import ServiceError, Store, new_uid, now
+from clerk.services.sync_target import Conflict, Existing, FileRecord, Source, TargetRefusal, dumps, loads
+
+_CHUNK = 500
+
+MEMBER_COLUMNS = (
+    "uid", "unit_code", "name", "id_number", "gender", "birth_date", "birthplace_code", "phone", "ethnicity",
+    "job", "employment_form", "migrant", "new_form", "joined_on", "card_no", "mutual_aid", "hardship", "notes",
+    "status", "status_note", "created_at", "updated_at", "deleted_at",
+)  # + org_id, name_pinyin, name_initials
+ORG_COLUMNS = (
+    "uid", "unit_code", "name", "uscc", "kind", "region_code", "industry", "founded_on", "chair", "chair_phone",
+    "employee_count", "address", "status", "dissolved_on", "created_at", "updated_at",
+)  # + parent_id (and name_pinyin, name_initials when the table has them)
+TRANSFER_COLUMNS = (
+    "uid", "unit_code", "from_outside", "to_outside", "transferred_on", "reason", "created_at",
+)  # + member_id, from_org_id, to_org_id
+_NOT_NULL_INTS = ("migrant", "mutual_aid", "hardship")
+
+
+@lru_cache(maxsize=65536)
+def _pinyin(name: str) -> tuple[str, str]:
+    return names.pinyin_keys(name)
+
+
+@lru_cache(maxsize=65536)
+def _grams(name: str) -> tuple[str, ...]:
+    return tuple(names.grams(name))
+
+
+class SqliteTarget:
+    def __init__(self, store: Store):
+        self.store = store
+        self.conn = store.conn
+        self.unit = store.require_unit()
+        self._clerk = self.unit.clerk
+        self._journal: list[tuple] = []
+        self._grams: list[tuple[str, int]] = []
+        self._touched: dict[tuple[str, str], tuple[str, int, str | None]] = {}
+        self._pending_parents: list[tuple[int, str]] = []
+        self._org_ids: dict[str, int] = {}
+        self._member_ids: dict[str, int] = {}
+        org_cols = {r[1] for r in self.conn.execute("PRAGMA table_info(organisations)")}
+        self._org_pinyin = {"name_pinyin", "name_initials"} <= org_cols
+
+    # -- transactions and bookkeeping -----------------------------------------------------------
+    def backup(self, reason: str) -> Path | None:
+        return self.store.backup(reason=reason)
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        self._org_ids.clear()
+        self._member_ids.clear()
+        return self.store.write()
+
+    def source(self, code: str) -> Source | None:
+        row = self.conn.execute(
+            "SELECT code, name, level, last_seq, files, updated_at FROM sync_sources WHERE code = ?", (code,)
+        ).fetchone()
+        return Source(*row) if row else None
+
+    def sources(self) -> list[Source]:
+        rows = self.conn.execute("SELECT code, name, level, last_seq, files, updated_at FROM sync_sources ORDER BY code")
+        return [Source(*r) for r in rows]
+
+    def find_file(self, code: str, first: int, last: int, checksum: str) -> FileRecord | None:
+        row = self.conn.execute(
+            "SELECT id, source_code, file_name, mode, first_seq, last_seq, merged_at, forced_gap FROM sync_files"
+            " WHERE source_code = ? AND first_seq = ? AND last_seq = ? AND checksum = ?",
+            (code, first, last, checksum),
+        ).fetchone()
+        return FileRecord(*row) if row else None
+
+    def start_file(self, manifest: fmt.Manifest, file_name: str, sha256: str, forced_gap: str | None) -> int:
+        stamp = now()
+        self.conn.execute(
+            "INSERT INTO sync_sources (code, name, level, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level",
+            (manifest.unit_code, manifest.unit_name, manifest.level, stamp),
+        )
+        cur = self.conn.execute(
+            "INSERT INTO sync_files (source_code, file_name, file_sha256, checksum, mode, first_seq, last_seq,"
+            " exported_at, merged_at, merged_by, forced_gap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                manifest.unit_code, file_name, sha256, manifest.checksum, manifest.mode, manifest.first_seq,
+                manifest.last_seq, manifest.created_at, stamp, self._clerk, forced_gap,
+            ),
+        )
+        return cur.lastrowid
+
+    def finish_file(self, file_id: int, counts: dict[str, int], manifest: fmt.Manifest, last_seq: int) -> None:
+        self.flush()
+        self.conn.execute(
+            "UPDATE sync_files SET inserted = ?, updated = ?, unchanged = ?, conflicts = ? WHERE id = ?",
+            (counts["inserted"], counts["updated"], counts["unchanged"], counts["conflicts"], file_id),
+        )
+        self.conn.execute(
+            "UPDATE sync_sources SET last_seq = ?, files = files + 1, updated_at = ? WHERE code = ?",
+            (last_seq, now(), manifest.unit_code),
+        )
+
+    # -- reading rows ---------------------------------------------------------------------------
+    def existing(self, tbl: str, uids: list[str]) -> dict[str, Existing]:
+        found: dict[str, Existing] = {}
+        select, keys = _EXISTING[tbl]
+        for start in range(0, len(uids), _CHUNK):
+            chunk = uids[start : start + _CHUNK]
+            sql = select.format(marks=", ".join("?" * len(chunk)))
+            for row in self.conn.execute(sql, [tbl, *chunk]):
+                values = dict(zip(keys, row[1 : 1 + len(keys)]))
+                source_code, source_seq, jseq, base = row[1 + len(keys) :]
+                found[values["uid"]] = Existing(
+                    row_id=row[0],
+                    values=values,
+                    source_code=source_code,
+                    source_seq=source_seq or 0,
+                    base=loads(base),
+                    local_before=self._local_before(tbl, row[0], jseq or 0, keys) if tbl != "transfers" else None,
+                )
+                if tbl == "organisations":
+                    self._org_ids[values["uid"]] = row[0]
+                elif tbl == "members":
+                    self._member_ids[values["uid"]] = row[0]
+        return found
+
+    def _local_before(self, tbl: str, row_id: int, jseq: int, keys: tuple[str, ...]) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT before FROM journal WHERE tbl = ? AND row_id = ? AND seq > ? AND unit_code = ?"
+            " ORDER BY seq LIMIT 1",
+            (tbl, row_id, jseq, self.unit.code),
+        ).fetchone()
+        if row is None:
+            return None
+        before = loads(row[0]) or {}
+        return {k: before.get(k) for k in keys}
+
+    def member(self, uid: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT m.*, o.uid AS org_uid, o.name AS org_name FROM members m"
+            " LEFT JOIN organisations o ON o.id = m.org_id WHERE m.uid = ?",
+            (uid,),
+        ).fetchone()
+        return dict(row) if row else None
+
+    def is_live(self, uid: str) -> bool:
+        row = self.conn.execute("SELECT status, deleted_at FROM members WHERE uid = ?", (uid,)).fetchone()
+        return bool(row) and row["status"] == choices.LIVE and row["deleted_at"] is None
+
+    def live_twice(self, uids: list[str]) -> list[tuple[str, str, str]]:
+        self.flush()
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_uids (uid TEXT PRIMARY KEY) WITHOUT ROWID")
+        self.conn.execute("DELETE FROM merge_uids")
+        self.conn.executemany("INSERT OR IGNORE INTO merge_uids (uid) VALUES (?)", ((u,) for u in uids))
+        rows = self.conn.execute(
+            "SELECT m.uid, o.uid, m.id_number FROM merge_uids t JOIN members m ON m.uid = t.uid"
+            " JOIN members o ON o.id_number = m.id_number AND o.id != m.id AND o.deleted_at IS NULL"
+            " AND o.status = ? WHERE m.status = ? AND m.deleted_at IS NULL",
+            (choices.LIVE, choices.LIVE),
+        ).fetchall()
+        self.conn.execute("DELETE FROM merge_uids")
+        return [tuple(r) for r in rows]
+
+    # -- ids --------------------------------------------------------------------------------------
+    def _org_id(self, uid: str | None) -> int | None:
+        if not uid:
+            return None
+        found = self._org_ids.get(uid)
+        if found is None:
+            row = self.conn.execute("SELECT id FROM organisations WHERE uid = ?", (uid,)).fetchone()
+            if row is None:
+                return None
+            found = self._org_ids[uid] = row[0]
+        return found
+
+    def _member_id(self, uid: str | None) -> int | None:
+        if not uid:
+            return None
+        found = self._member_ids.get(uid)
+        if found is None:
+            row = self.conn.execute("SELECT id FROM members WHERE uid = ?", (uid,)).fetchone()
+            if row is None:
+                return None
+            found = self._member_ids[uid] = row[0]
+        return found
+
+    # -- writing rows -----------------------------------------------------------------------------
+    def insert(self, tbl: str, values: dict[str, Any], source_code: str, source_seq: int) -> bool:
+        """Add a record; False when it cannot be placed (a transfer of a member not held here)."""
+        try:
+            row_id, snapshot = _INSERT[tbl](self, values)
+        except sqlite3.IntegrityError as exc:
+            raise TargetRefusal(_integrity(tbl, values, exc)) from None
+        if row_id is None:
+            return False
+        self._log(source_code, tbl, row_id, values["uid"], "insert", None, snapshot)
+        if tbl != "transfers":
+            self._touched[(tbl, values["uid"])] = (source_code, source_seq, None)
+        return True
+
+    def update(
+        self, tbl: str, current: Existing, values: dict[str, Any], source_code: str, source_seq: int,
+        base: dict[str, Any] | None, *, local: bool = False,
+    ) -> None:
+        before = _snapshot(tbl, current.row_id, current.values, self)
+        try:
+            snapshot = _UPDATE[tbl](self, current, values)
+        except sqlite3.IntegrityError as exc:
+            raise TargetRefusal(_integrity(tbl, values, exc)) from None
+        op = "delete" if tbl == "members" and values.get("deleted_at") and not current.values.get("deleted_at") else "update"
+        self._log(self.unit.code if local else source_code, tbl, current.row_id, current.values["uid"], op, before, snapshot)
+        if not local and tbl != "transfers":
+            self._touched[(tbl, current.values["uid"])] = (source_code, source_seq, dumps(base))
+
+    def touch(self, tbl: str, uid: str, source_code: str, source_seq: int, base: dict[str, Any] | None) -> None:
+        self._touched[(tbl, uid)] = (source_code, source_seq, dumps(base))
+
+    def local_update(self, tbl: str, uid: str, changes: dict[str, Any]) -> None:
+        current = self.existing(tbl, [uid]).get(uid)
+        if current is None:
+            raise ServiceError("找不到要修改的记录（可能已被删除）。")
+        values = {**current.values, **changes, "updated_at": now()}
+        self.update(tbl, current, values, self.unit.code, current.source_seq, None, local=True)
+        self.flush()
+
+    def add_transfer(self, member_uid: str, to_uid: str, reason: str) -> None:
+        """A transfer the district records when it settles a person 在册 in two units."""
+        older, newer = self.member(member_uid), self.member(to_uid)
+        if older is None or newer is None:
+            return
+        uid = new_uid()
+        destination = self.unit_name(newer["unit_code"])
+        cur = self.conn.execute(
+            "INSERT INTO transfers (uid, unit_code, member_id, from_org_id, to_org_id, to_outside, transferred_on,"
+            " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uid, older["unit_code"], older["id"], older["org_id"], newer["org_id"], destination,
+                date.today().isoformat(), reason, now(),
+            ),
+        )
+        snapshot = {
+            "id": cur.lastrowid, "uid": uid, "unit_code": older["unit_code"], "member_uid": member_uid,
+            "from_org_uid": older["org_uid"], "to_org_uid": newer["org_uid"], "to_outside": destination,
+            "transferred_on": date.today().isoformat(), "reason": reason,
+        }
+        self._log(self.unit.code, "transfers", cur.lastrowid, uid, "insert", None, snapshot)
+        self.flush()
+
+    def unit_name(self, code: str) -> str:
+        if code == self.unit.code:
+            return self.unit.name
+        row = self.conn.execute("SELECT name FROM sync_sources WHERE code = ?", (code,)).fetchone()
+        return row[0] if row else code
+
+    def _log(self, unit_code: str, tbl: str, row_id: int, uid: str, op: str, before, after) -> None:
+        self._journal.append((now(), self._clerk, unit_code, tbl, row_id, uid, op, dumps(before), dumps(after)))
+        if len(self._journal) >= 2000:
+            self._flush_journal()
+
+    def _flush_journal(self) -> None:
+        if self._journal:
+            self.conn.executemany(
+                "INSERT INTO journal (at, clerk, unit_code, tbl, row_id, row_uid, op, before, after)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._journal,
+            )
+            self._journal.clear()
+        if self._grams:
+            self.conn.executemany("INSERT OR IGNORE INTO member_name_grams (gram, member_id) VALUES (?, ?)", self._grams)
+            self._grams.clear()
+
+    def flush(self) -> None:
+        """Write what is buffered; records touched get the journal position after their change."""
+        self._flush_journal()
+        if self._pending_parents:
+            self.conn.executemany(
+                "UPDATE organisations SET parent_id = ? WHERE id = ?",
+                [(self._org_id(parent), row_id) for row_id, parent in self._pending_parents],
+            )
+            self._pending_parents.clear()
+        if self._touched:
+            jseq = self.conn.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0]
+            self.conn.executemany(
+                "INSERT INTO sync_rows (tbl, uid, source_code, source_seq, jseq, base) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (tbl, uid) DO UPDATE SET source_code = excluded.source_code,"
+                " source_seq = max(source_seq, excluded.source_seq), jseq = excluded.jseq, base = excluded.base",
+                [(tbl, uid, code, seq, jseq, base) for (tbl, uid), (code, seq, base) in self._touched.items()],
+            )
+            self._touched.clear()
+
+    # -- conflicts --------------------------------------------------------------------------------
+    def open_conflicts(self, kind: str, tbl: str, row_uids: list[str]) -> dict[str, Conflict]:
+        if not self.conn.execute("SELECT 1 FROM sync_conflicts WHERE status = 'open' LIMIT 1").fetchone():
+            return {}
+        found = {}
+        for start in range(0, len(row_uids), _CHUNK):
+            chunk = row_uids[start : start + _CHUNK]
+            rows = self.conn.execute(
+                f"{_CONFLICT_SELECT} WHERE c.status = 'open' AND c.kind = ? AND c.tbl = ?"
+                f" AND c.row_uid IN ({', '.join('?' * len(chunk))})",
+                [kind, tbl, *chunk],
+            )
+            for row in rows:
+                c = _conflict(row)
+                found[c.row_uid] = c
+        return found
+
+    def add_conflict(
+        self, kind: str, tbl: str, row_uid: str, source_code: str, file_id: int | None, incoming: dict[str, Any],
+        local: dict[str, Any] | None, fields: list[str], other_uid: str | None = None, id_number: str | None = None,
+    ) -> int:
+        uid = new_uid()
+        record = {
+            "uid": uid, "kind": kind, "tbl": tbl, "row_uid": row_uid, "other_uid": other_uid, "id_number": id_number,
+            "source_code": source_code, "file_id": file_id, "fields": dumps(fields) if fields else None,
+            "incoming": dumps(incoming), "local": dumps(local), "created_at": now(),
+        }
+        cur = self.conn.execute(
+            f"INSERT INTO sync_conflicts ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})",
+            list(record.values()),
+        )
+        self._log(self.unit.code, "sync_conflicts", cur.lastrowid, uid, "insert", None,
+                  {"kind": kind, "row_uid": row_uid, "other_uid": other_uid, "source_code": source_code, "fields": fields})
+        return cur.lastrowid
+
+    def update_conflict(self, conflict_id: int, incoming: dict[str, Any], local: dict[str, Any] | None, fields: list[str]) -> None:
+        self.conn.execute(
+            "UPDATE sync_conflicts SET incoming = ?, local = ?, fields = ? WHERE id = ?",
+            (dumps(incoming), dumps(local), dumps(fields) if fields else None, conflict_id),
+        )
+
+    def close_conflict(self, conflict_id: int, resolution: str, note: str) -> None:
+        row = self.conn.execute("SELECT uid, status FROM sync_conflicts WHERE id = ?", (conflict_id,)).fetchone()
+        stamp = now()
+        self.conn.execute(
+            "UPDATE sync_conflicts SET status = 'resolved', resolution = ?, resolved_at = ?, resolved_by = ?, note = ?"
+            " WHERE id = ?",
+            (resolution, stamp, self._clerk, note, conflict_id),
+        )
+        self._log(self.unit.code, "sync_conflicts", conflict_id, row["uid"], "update", {"status": row["status"]},
+                  {"status": "resolved", "resolution": resolution, "note": note})
+
+    def conflicts(self, status: str | None = "open") -> list[Conflict]:
+        where = "WHERE c.status = ?" if status else ""
+        rows = self.conn.execute(f"{_CONFLICT_SELECT} {where} ORDER BY c.id", (status,) if status else ())
+        return [_conflict(r) for r in rows]
+
+    def conflict(self, ref: int | str) -> Conflict | None:
+        column = "c.id" if isinstance(ref, int) or str(ref).isdigit() else "c.uid"
+        row = self.conn.execute(f"{_CONFLICT_SELECT} WHERE {column} = ?", (ref,)).fetchone()
+        return _conflict(row) if row else None
+
+    def conflict_last_seq(self, conflict: Conflict) -> int:
+        row = self.conn.execute(
+            "SELECT f.last_seq FROM sync_conflicts c JOIN sync_files f ON f.id = c.file_id WHERE c.id = ?",
+            (conflict.id,),
+        ).fetchone()
+        return row[0] if row else 0
+
+
+# -- per-table SQL ---------------------------------------------------------------------------------
+
+def _existing_sql(table: str, alias: str, keys: tuple[str, ...], joins: str, special: dict[str, str]) -> str:
+    cols = ", ".join(special.get(k, f"{alias}.{k}") for k in keys)
+    return (
+        f"SELECT {alias}.id, {cols}, s.source_code, s.source_seq, s.jseq, s.base FROM {table} {alias} {joins}"
+        f" LEFT JOIN sync_rows s ON s.tbl = ? AND s.uid = {alias}.uid WHERE {alias}.uid IN ({{marks}})"
+    )
+
+
+_EXISTING = {
+    "members": (
+        _existing_sql("members", "m", fmt.MEMBER_KEYS, "LEFT JOIN organisations o ON o.id = m.org_id", {"org_uid": "o.uid"}),
+        fmt.MEMBER_KEYS,
+    ),
+    "organisations": (
+        _existing_sql("organisations", "g", fmt.ORG_KEYS, "LEFT JOIN organisations p ON p.id = g.parent_id", {"parent_uid": "p.uid"}),
+        fmt.ORG_KEYS,
+    ),
+    "transfers": (
+        _existing_sql(
+            "transfers", "t", fmt.TRANSFER_KEYS,
+            "JOIN members m ON m.id = t.member_id LEFT JOIN organisations fo ON fo.id = t.from_org_id"
+            " LEFT JOIN organisations tor ON tor.id = t.to_org_id",
+            {"member_uid": "m.uid", "from_org_uid": "fo.uid", "to_org_uid": "tor.uid"},
+        ),
+        fmt.TRANSFER_KEYS,
+    ),
+}
+
+
+def _snapshot(tbl: str, row_id: int, values: dict[str, Any], target: SqliteTarget) -> dict[str, Any]:
+    """A record as the journal keeps it (the shape members.snapshot / organisations.snapshot use)."""
+    snap = {k: v for k, v in values.items() if k not in fmt.TIMESTAMPS}
+    snap["id"] = row_id
+    if tbl == "members":
+        snap["org_id"] = target._org_id(values.get("org_uid"))
+    elif tbl == "organisations":
+        snap["parent_id"] = target._org_id(values.get("parent_uid"))
+    return snap
+
+
+def _member_row(target: SqliteTarget, values: dict[str, Any]) -> list[Any]:
+    row = [values.get(k) for k in MEMBER_COLUMNS]
+    for i, k in enumerate(MEMBER_COLUMNS):
+        if k in _NOT_NULL_INTS and row[i] is None:
+            row[i] = 0
+    stamp = now()
+    row[MEMBER_COLUMNS.index("created_at")] = values.get("created_at") or stamp
+    row[MEMBER_COLUMNS.index("updated_at")] = values.get("updated_at") or stamp
+    row[MEMBER_COLUMNS.index("status")] = values.get("status") or choices.LIVE
+    full, initials = _pinyin(values.get("name") or "")
+    return [*row, target._org_id(values.get("org_uid")), full, initials]
+
+
+_MEMBER_INSERT = (
+    f"INSERT INTO members ({', '.join(MEMBER_COLUMNS)}, org_id, name_pinyin, name_initials)"
+    f" VALUES ({', '.join('?' * (len(MEMBER_COLUMNS) + 3))})"
+)
+_MEMBER_UPDATE = (
+    f"UPDATE members SET {', '.join(f'{k} = ?' for k in MEMBER_COLUMNS[1:])}, org_id = ?, name_pinyin = ?,"
+    " name_initials = ? WHERE id = ?"
+)
+
+
+def _insert_member(target: SqliteTarget, values: dict[str, Any]):
+    row = _member_row(target, values)
+    row_id = target.conn.execute(_MEMBER_INSERT, row).lastrowid
+    target._member_ids[values["uid"]] = row_id
+    if not values.get("deleted_at"):
+        target._grams.extend((g, row_id) for g in _grams(values["name"]))
+    return row_id, _snapshot("members", row_id, values, target)
+
+
+def _update_member(target: SqliteTarget, current: Existing, values: dict[str, Any]):
+    row = _member_row(target, values)
+    target.conn.execute(_MEMBER_UPDATE, [*row[1:], current.row_id])
+    was_listed = not current.values.get("deleted_at")
+    listed = not values.get("deleted_at")
+    if was_listed and (not listed or current.values["name"] != values["name"]):
+        target._flush_journal()
+        target.conn.execute("DELETE FROM member_name_grams WHERE member_id = ?", (current.row_id,))
+        was_listed = False
+    if listed and not was_listed:
+        target._grams.extend((g, current.row_id) for g in _grams(values["name"]))
+    return _snapshot("members", current.row_id, values, target)
+
+
+def _org_row(target: SqliteTarget, values: dict[str, Any]) -> list[Any]:
+    row = [values.get(k) for k in ORG_COLUMNS]
+    stamp = now()
+    row[ORG_COLUMNS.index("created_at")] = values.get("created_at") or stamp
+    row[ORG_COLUMNS.index("updated_at")] = values.get("updated_at") or stamp
+    row[ORG_COLUMNS.index("status")] = values.get("status") or "正常"
+    row.append(target._org_id(values.get("parent_uid")))
+    if target._org_pinyin:
+        row.extend(_pinyin(values.get("name") or ""))
+    return row
+
+
+def _org_columns(target: SqliteTarget) -> str:
+    extra = ", name_pinyin, name_initials" if target._org_pinyin else ""
+    return f"{', '.join(ORG_COLUMNS)}, parent_id{extra}"
+
+
+def _insert_org(target: SqliteTarget, values: dict[str, Any]):
+    row = _org_row(target, values)
+    cols = _org_columns(target)
+    row_id = target.conn.execute(
+        f"INSERT INTO organisations ({cols}) VALUES ({', '.join('?' * len(row))})", row
+    ).lastrowid
+    target._org_ids[values["uid"]] = row_id
+    if values.get("parent_uid") and row[len(ORG_COLUMNS)] is None:
+        target._pending_parents.append((row_id, values["parent_uid"]))
+    return row_id, _snapshot("organisations", row_id, values, target)
+
+
+def _update_org(target: SqliteTarget, current: Existing, values: dict[str, Any]):
+    row = _org_row(target, values)
+    cols = _org_columns(target).split(", ")
+    target.conn.execute(
+        f"UPDATE organisations SET {', '.join(f'{c} = ?' for c in cols[1:])} WHERE id = ?", [*row[1:], current.row_id]
+    )
+    if values.get("parent_uid") and row[len(ORG_COLUMNS)] is None:
+        target._pending_parents.append((current.row_id, values["parent_uid"]))
+    return _snapshot("organisations", current.row_id, values, target)
+
+
+def _transfer_row(target: SqliteTarget, values: dict[str, Any]) -> list[Any] | None:
+    member_id = target._member_id(values.get("member_uid"))
+    if member_id is None:
+        return None
+    row = [values.get(k) for k in TRANSFER_COLUMNS]
+    row[TRANSFER_COLUMNS.index("created_at")] = values.get("created_at") or now()
+    row[TRANSFER_COLUMNS.index("transferred_on")] = values.get("transferred_on") or date.today().isoformat()
+    return [*row, member_id, target._org_id(values.get("from_org_uid")), target._org_id(values.get("to_org_uid"))]
+
+
+_TRANSFER_COLS = f"{', '.join(TRANSFER_COLUMNS)}, member_id, from_org_id, to_org_id"
+
+
+def _insert_transfer(target: SqliteTarget, values: dict[str, Any]):
+    row = _transfer_row(target, values)
+    if row is None:
+        return None, None
+    row_id = target.conn.execute(
+        f"INSERT INTO transfers ({_TRANSFER_COLS}) VALUES ({', '.join('?' * len(row))})", row
+    ).lastrowid
+    return row_id, {**values, "id": row_id}
+
+
+def _update_transfer(target: SqliteTarget, current: Existing, values: dict[str, Any]):
+    row = _transfer_row(target, values)
+    if row is None:
+        return {**values, "id": current.row_id}
+    cols = _TRANSFER_COLS.split(", ")
+    target.conn.execute(
+        f"UPDATE transfers SET {', '.join(f'{c} = ?' for c in cols[1:])} WHERE id = ?", [*row[1:], current.row_id]
+    )
+    return {**values, "id": current.row_id}
+
+
+_INSERT = {"members": _insert_member, "organisations": _insert_org, "transfers": _insert_transfer}
+_UPDATE = {"members": _update_member, "organisations": _update_org, "transfers": _update_transfer}
+
+
+def _integrity(tbl: str, values: dict[str, Any], exc: sqlite3.IntegrityError) -> str:
+    text = str(exc)
+    if tbl == "members" and "id_number" in text:
+        return (
+            f"会员 {values.get('name')} 的身份证号与区县库中同一单位的另一条记录相同。"
+            "可能缺少中间的同步文件：请先合并缺少的文件，或让该单位导出完整文件后再合并。"
+        )
+    if tbl == "organisations" and "uscc" in text:
+        return (
+            f"工会组织“{values.get('name')}”的统一社会信用代码与区县库中同一单位的另一个组织相同。"
+            "请让该单位导出完整文件后再合并。"
+        )
+    return f"记录无法写入区县数据库（{text}）。"
+
+
+_CONFLICT_SELECT = (
+    "SELECT c.id, c.uid, c.kind, c.tbl, c.row_uid, c.other_uid, c.id_number, c.source_code, c.fields, c.incoming,"
+    " c.local, c.status, c.resolution, c.resolved_at, c.resolved_by, c.note, c.created_at,"
+    " src.name AS source_name, om.unit_code AS other_unit, os.name AS other_unit_name, om.name AS other_name,"
+    " om.status AS other_status, om.joined_on AS other_joined_on"
+    " FROM sync_conflicts c LEFT JOIN sync_sources src ON src.code = c.source_code"
+    " LEFT JOIN members om ON om.uid = c.other_uid LEFT JOIN sync_sources os ON os.code = om.unit_code"
+)
+
+
+def _conflict(row: sqlite3.Row) -> Conflict:
+    return Conflict(
+        id=row["id"], uid=row["uid"], kind=row["kind"], tbl=row["tbl"], row_uid=row["row_uid"],
+        other_uid=row["other_uid"], id_number=row["id_number"], source_code=row["source_code"],
+        fields=json.loads(row["fields"]) if row["fields"] else [], incoming=loads(row["incoming"]) or {},
+        local=loads(row["local"]), status=row["status"], resolution=row["resolution"],
+        resolved_at=row["resolved_at"], resolved_by=row["resolved_by"], note=row["note"], created_at=row["created_at"],
+        extra={
+            "source_name": row["source_name"] or row["source_code"],
+            "other_unit": row["other_unit"],
+            "other_unit_name": row["other_unit_name"] or row["other_unit"],
+            "other_name": row["other_name"],
+            "other_status": row["other_status"],
+            "other_joined_on": row["other_joined_on"],
+        },
+    )
+
