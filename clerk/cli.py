@@ -184,3 +184,7 @@ def member_add(ctx: click.Context, **fields) -> None:
 from clerk.commands import orgs as _orgs  # noqa: E402  (the feature modules attach their commands)
 
 _orgs.register(main, member)
+
+from clerk.commands import sync as _sync  # noqa: E402
+
+_sync.register(main)

@@ -1,0 +1,141 @@
+"""`clerk export`, `clerk merge`, `clerk report` and `clerk conflicts list|resolve`.
+
+Thin faces over clerk/services/sync_export.py, sync_merge.py and report.py; refusals are
+ServiceErrors that the main group prints in Chinese (clerk/cli.py ClerkGroup).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from clerk.domain import idcard
+from clerk.services.store import Store, open_store
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _store(ctx: click.Context) -> Store:
+    return open_store(ctx.find_root().obj["db"])
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console, transient=True,
+    )
+
+
+@click.command("export")
+@click.option("--full", is_flag=True, help="导出完整数据（默认只导出上次导出以来的修改）。")
+@click.option("--password", default=None, help="给同步文件加密码（Excel/WPS 打开时要输入）。")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="保存到哪个文件夹（默认 exports/）。")
+@click.pass_context
+def export_command(ctx: click.Context, full: bool, password: str | None, out_dir: Path | None) -> None:
+    """导出同步文件（.xlsx），交给区县总工会合并。"""
+    from clerk.services import sync_export
+
+    store = _store(ctx)
+    with _progress() as bar:
+        task = bar.add_task("正在导出", total=None)
+        result = sync_export.export(
+            store, full=full, password=password, out_dir=out_dir,
+            progress=lambda done, total, label: bar.update(task, completed=done, total=total, description=f"正在导出 {label}"),
+        )
+    console.print(result.message)
+
+
+@click.command("merge")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--password", default=None, help="同步文件的密码（乡镇导出时设置的）。")
+@click.option("--force-gap", is_flag=True, help="缺少中间的同步文件时仍然合并（会记录在案）。")
+@click.pass_context
+def merge_command(ctx: click.Context, files: tuple[Path, ...], password: str | None, force_gap: bool) -> None:
+    """在区县数据库中合并乡镇的同步文件（可一次合并多个，按乡镇和序号排序）。"""
+    from clerk.services import sync_merge
+
+    store = _store(ctx)
+    with _progress() as bar:
+        task = bar.add_task("正在合并", total=None)
+        report = sync_merge.merge(
+            store, files, password=password, force_gap=force_gap,
+            progress=lambda done, total, label: bar.update(task, completed=done, total=total, description=f"正在合并 {label}"),
+        )
+    if report.backup:
+        console.print(f"合并前已自动备份：{report.backup}")
+    for outcome in report.outcomes:
+        style = {"merged": "green", "duplicate": "yellow", "refused": "red"}[outcome.status]
+        console.print(f"[{style}]{outcome.label}[/]  {outcome.message}")
+    open_count = len(sync_merge.conflicts(store))
+    if open_count:
+        console.print(f"有 {open_count} 条冲突待处理：clerk conflicts list")
+    if report.refused:
+        sys.exit(1)
+
+
+@click.command("report")
+@click.option("--period", default=None, help="统计期间：2026、2026-11、2026-Q3 或 2026-01-01:2026-06-30（默认今年）。")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), help="报表文件路径（默认 exports/ 下）。")
+@click.pass_context
+def report_command(ctx: click.Context, period: str | None, out_path: Path | None) -> None:
+    """生成会员和组织统计报表（.xlsx，可直接打印上报）。"""
+    from clerk.services import report
+
+    path = report.write_report(_store(ctx), period=period, out=out_path)
+    console.print(f"统计报表已生成：{path}")
+
+
+@click.group("conflicts")
+def conflicts_group() -> None:
+    """区县合并时的冲突：查看、处理。"""
+
+
+@conflicts_group.command("list")
+@click.option("--all", "show_all", is_flag=True, help="也列出已处理的冲突。")
+@click.pass_context
+def conflicts_list(ctx: click.Context, show_all: bool) -> None:
+    """列出待处理（或全部）冲突。"""
+    from clerk.services import sync_merge
+
+    rows = sync_merge.conflicts(_store(ctx), None if show_all else "open")
+    if not rows:
+        console.print("没有待处理的冲突。" if not show_all else "没有冲突记录。")
+        return
+    table = Table(title="合并冲突")
+    for col in ("编号", "类型", "姓名/名称", "身份证号", "来自", "另一方", "状态"):
+        table.add_column(col, no_wrap=col != "另一方")
+    for c in rows:
+        if c.kind == "live_twice":
+            other = f"{c.extra.get('other_unit_name') or ''}（{c.extra.get('other_status') or ''}）"
+        else:
+            other = "双方都改了：" + "、".join(c.fields)
+        status = "待处理" if c.status == "open" else f"已处理：{c.resolution}"
+        ident = idcard.mask(c.id_number) if c.id_number and len(c.id_number) == 18 and c.tbl == "members" else (c.id_number or "")
+        table.add_row(str(c.id), c.kind_label, c.name, ident, c.extra.get("source_name") or c.source_code, other, status)
+    console.print(table)
+    console.print("处理：clerk conflicts resolve 编号 方式（同一人两处在册：transfer / keep-incoming / keep-existing；"
+                  "双方都修改：township / district）")
+
+
+@conflicts_group.command("resolve")
+@click.argument("conflict_id")
+@click.argument("choice", type=click.Choice(["transfer", "keep-incoming", "keep-existing", "township", "district"]))
+@click.pass_context
+def conflicts_resolve(ctx: click.Context, conflict_id: str, choice: str) -> None:
+    """处理一条冲突。方式：transfer 按转接处理；keep-incoming / keep-existing 保留一方在册；
+    township 采用乡镇版本；district 保留区县版本。"""
+    from clerk.services import sync_merge
+
+    message = sync_merge.resolve(_store(ctx), conflict_id, choice)
+    console.print(f"已处理：{message}")
+
+
+def register(main: click.Group) -> None:
+    for command in (export_command, merge_command, report_command, conflicts_group):
+        main.add_command(command)
