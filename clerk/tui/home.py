@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from clerk.services import dashboard
+from clerk.tui.org_summary import coverage_lines
 
 
 class Figure(Static):
@@ -38,11 +39,13 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("m", "app.members", "会员名册"),
         Binding("n", "app.add_member", "登记会员"),
+        Binding("o", "app.orgs", "组织机构"),
         Binding("q", "app.quit", "退出"),
     ]
     DEFAULT_CSS = """
     HomeScreen Grid { grid-size: 3; grid-gutter: 0 1; padding: 0 1; height: auto; }
     HomeScreen #unit { padding: 1 1 0 1; }
+    HomeScreen #coverage { padding: 0 1; height: auto; }
     """
 
     def compose(self) -> ComposeResult:
@@ -51,7 +54,8 @@ class HomeScreen(Screen[None]):
         with Grid():
             for key, label in FIGURES:
                 yield Figure(label, key)
-        yield Static("按 m 查找会员，n 登记新会员；ctrl+p 打开全部命令。", classes="hint")
+        yield Static("", id="coverage")
+        yield Static("按 m 查找会员，n 登记新会员，o 组织机构；ctrl+p 打开全部命令。", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -67,3 +71,4 @@ class HomeScreen(Screen[None]):
         figures = dashboard.figures(store)
         for key, _ in FIGURES:
             self.query_one(f"#{key}", Figure).show(getattr(figures, key))
+        self.query_one("#coverage", Static).update(coverage_lines(store))

@@ -69,10 +69,45 @@ class ClerkApp(App):
 
         self._go(MemberDetailScreen(member_id))
 
+    def action_orgs(self) -> None:
+        from clerk.tui.org_tree import OrgTreeScreen
+
+        self._go(OrgTreeScreen())
+
+    def action_org_summary(self) -> None:
+        from clerk.tui.org_summary import OrgSummaryScreen
+
+        self._go(OrgSummaryScreen())
+
+    def action_add_org(self) -> None:
+        from clerk.tui.org_form import OrgFormScreen
+
+        self._go(OrgFormScreen())
+
+    def action_transfer(self) -> None:
+        from clerk.tui.member_list import MemberListScreen
+
+        self._go(MemberListScreen(title="会员转接：找到会员，回车打开，再按 t 转接"))
+
+    def action_transfer_in(self) -> None:
+        from clerk.tui.transfer_in import TransferInScreen
+
+        def opened(member_id: int | None) -> None:
+            if member_id is not None:
+                self.open_member(member_id)
+
+        if self.store.unit is not None:
+            self.push_screen(TransferInScreen(), callback=opened)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("首页", "回到首页统计", self.action_home)
         yield SystemCommand("会员名册", "查找、浏览会员（身份证号、姓名、拼音）", self.action_members)
         yield SystemCommand("登记会员", "新会员入会登记", self.action_add_member)
+        yield SystemCommand("组织机构", "基层工会组织树：添加、修改、移动、撤销，查看各工会会员", self.action_orgs)
+        yield SystemCommand("组织统计", "建会入会统计：按类型、行业；25人以上企业入会率", self.action_org_summary)
+        yield SystemCommand("添加工会组织", "新建一个基层工会组织", self.action_add_org)
+        yield SystemCommand("会员转接", "把会员转到本乡镇其他工会，或转出本乡镇", self.action_transfer)
+        yield SystemCommand("外乡镇转入", "从其他乡镇（街道）转入会员，不重复登记", self.action_transfer_in)
         yield SystemCommand("退出", "退出 clerk", self.exit)
 
     def on_unmount(self) -> None:

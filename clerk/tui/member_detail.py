@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from clerk.services import members
 from clerk.services.store import ServiceError
+from clerk.tui.transfer_dialog import org_history_table
 
 SHOWN = (
     ("name", "姓名"),
@@ -40,6 +41,7 @@ class MemberDetailScreen(Screen[None]):
         Binding("escape", "back", "返回"),
         Binding("e", "edit", "修改"),
         Binding("s", "status", "状态变更"),
+        Binding("t", "transfer", "转接"),
     ]
     DEFAULT_CSS = """
     MemberDetailScreen #history { height: auto; max-height: 12; }
@@ -53,6 +55,8 @@ class MemberDetailScreen(Screen[None]):
         yield Header()
         with VerticalScroll():
             yield Static("", id="record")
+            yield Static("所在工会经历", classes="title")
+            yield Static("", id="orgs")
             yield Static("修改记录", classes="title")
             table = DataTable(id="history", cursor_type="row")
             table.add_columns("时间", "经办人", "内容")
@@ -71,7 +75,8 @@ class MemberDetailScreen(Screen[None]):
             record = members.get(store, self.member_id)
         except ServiceError as exc:
             self.notify(str(exc), severity="error")
-            self.app.pop_screen()
+            # Leave once this screen is really on the stack (popping during mount pops the one below).
+            self.call_after_refresh(self.dismiss)
             return
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
@@ -82,6 +87,7 @@ class MemberDetailScreen(Screen[None]):
                 value = "是" if value else "否"
             grid.add_row(label, str(value) if value not in (None, "") else "—")
         self.query_one("#record", Static).update(grid)
+        self.query_one("#orgs", Static).update(org_history_table(store, self.member_id))
         table = self.query_one("#history", DataTable)
         table.clear()
         for change in reversed(members.history(store, self.member_id)):
@@ -91,6 +97,11 @@ class MemberDetailScreen(Screen[None]):
         from clerk.tui.member_form import MemberFormScreen
 
         self.app.push_screen(MemberFormScreen(member_id=self.member_id))
+
+    def action_transfer(self) -> None:
+        from clerk.tui.transfer_dialog import TransferDialog
+
+        self.app.push_screen(TransferDialog(self.member_id), callback=lambda done: done and self.refresh_record())
 
     def action_status(self) -> None:
         from clerk.tui.status_dialog import StatusDialog

@@ -44,8 +44,17 @@ class OrgPickerScreen(ModalScreen[Picked | None]):
     OrgPickerScreen #count { height: 1; }
     """
 
-    def __init__(self, title: str = "选择工会组织", *, query: str = "", exclude: set[int] | None = None, allow_none: bool = False):
+    def __init__(
+        self,
+        title: str = "选择工会组织",
+        *,
+        query: str = "",
+        exclude: set[int] | None = None,
+        allow_none: bool = False,
+        none_label: str = "（不属于任何工会）",
+    ):
         super().__init__()
+        self.none_label = none_label
         self.heading = title
         self.initial = query
         self.exclude = exclude or set()
@@ -76,7 +85,7 @@ class OrgPickerScreen(ModalScreen[Picked | None]):
         ][:SHOWN]
         options = [Option(name, id=str(oid)) for oid, name in found]
         if self.allow_none and not query.strip():
-            options.insert(0, Option(Text("（不属于任何工会）", style="italic"), id=NONE_ID))
+            options.insert(0, Option(Text(self.none_label, style="italic"), id=NONE_ID))
         box = self.query_one(OptionList)
         box.set_options(options)
         if options:
@@ -137,11 +146,22 @@ class OrgField(Widget, can_focus=True):
         def control(self) -> "OrgField":
             return self.field
 
-    def __init__(self, value: int | None = None, *, title: str = "选择所在工会", allow_none: bool = True, id: str | None = None):
+    def __init__(
+        self,
+        value: int | None = None,
+        *,
+        title: str = "选择所在工会",
+        allow_none: bool = True,
+        exclude: set[int] | None = None,
+        none_label: str = "（不属于任何工会）",
+        id: str | None = None,
+    ):
         super().__init__(id=id)
+        self.none_label = none_label
         self.set_reactive(OrgField.value, value)
         self.title = title
         self.allow_none = allow_none
+        self.exclude = exclude or set()
         self._name = ""
 
     def on_mount(self) -> None:
@@ -171,7 +191,10 @@ class OrgField(Widget, can_focus=True):
                 self.value = picked.org_id
             self.focus()
 
-        self.app.push_screen(OrgPickerScreen(self.title, query=query, allow_none=self.allow_none), callback=chosen)
+        picker = OrgPickerScreen(
+            self.title, query=query, allow_none=self.allow_none, exclude=self.exclude, none_label=self.none_label
+        )
+        self.app.push_screen(picker, callback=chosen)
 
     def action_clear(self) -> None:
         if self.allow_none:
