@@ -1,0 +1,144 @@
+"""Member detail: the full record, its history, and status changes through the dialog."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from clerk.app import make_app
+from clerk.services import members
+from clerk.tui.home import HomeScreen
+from clerk.tui.member_detail import MemberDetailScreen
+from clerk.tui.status_dialog import StatusDialog
+from sample import id_of, notifications, rendered, sample  # noqa: F401  (fixture)
+
+
+def record_text(app) -> str:
+    return rendered(app.screen.query_one("#record", Static).content)
+
+
+def history_rows(app) -> list[list[str]]:
+    table = app.screen.query_one("#history", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def open_detail(pilot, member_id: int) -> MemberDetailScreen:
+    await pilot.pause()
+    pilot.app.open_member(member_id)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, MemberDetailScreen)
+    return pilot.app.screen
+
+
+async def open_status_dialog(pilot) -> StatusDialog:
+    await pilot.press("s")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, StatusDialog)
+    return pilot.app.screen
+
+
+async def test_the_detail_shows_the_full_id_and_everything_derived(store, sample):
+    app = make_app(store.path, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, sample["张三"])
+        text = record_text(app)
+        assert id_of("张三") in text  # the full number, only here
+        for expected in ("张三", "男", "1990-01-01", "重庆市万州区", "13812340011", "顺达快递公司工会",
+                         "快递员", "2025-06-02", "在册"):
+            assert expected in text
+        lines = {line.split()[0]: line.split()[1:] for line in text.splitlines() if line.strip()}
+        assert lines["农民工"] == ["是"] and lines["困难职工"] == ["否"] and lines["备注"] == ["—"]
+
+
+async def test_history_lists_every_change_newest_first(store, sample):
+    member_id = sample["王小明"]
+    members.update(store, member_id, {**members.form_values(members.get(store, member_id)), "job": "电工"})
+    app = make_app(store.path, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, member_id)
+        rows = history_rows(app)
+        assert [r[2] for r in rows] == ["岗位/工种：空 → 电工", "登记入会"]
+        assert all(r[1] == "测试经办人" for r in rows)
+        assert all(len(r[0]) == 19 and r[0][10] == " " for r in rows)  # 2025-06-15 09:30:00
+
+
+async def test_transfer_out_needs_a_note_in_the_dialog(store, sample):
+    app = make_app(store.path, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, sample["李四"])
+        dialog = await open_status_dialog(pilot)
+        assert "当前状态：在册" in rendered(dialog.query_one(".title", Static).content)
+        dialog.query_one("#status", Select).value = "转出"
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert rendered(dialog.query_one("#error", Static).content).strip() == "转出时请写明转往哪个单位或乡镇。"
+        dialog.query_one("#note", Input).focus()
+        for char in "沙坪坝区某街道工会":
+            await pilot.press(char)
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert isinstance(app.screen, MemberDetailScreen)
+        assert "状态已改为 转出。" in notifications(app)
+        record = members.get(store, sample["李四"])
+        assert (record["status"], record["status_note"]) == ("转出", "沙坪坝区某街道工会")
+        assert "转出" in record_text(app) and "沙坪坝区某街道工会" in record_text(app)
+        newest = history_rows(app)[0][2]
+        assert "会员状态：在册 → 转出" in newest
+
+
+async def test_a_status_is_chosen_with_the_keyboard(store, sample):
+    app = make_app(store.path, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, sample["王小明"])
+        dialog = await open_status_dialog(pilot)
+        assert app.focused is dialog.query_one("#status", Select)
+        await pilot.press("enter")  # open the list: 请选择, 转出, 退会, 已故
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert dialog.query_one("#status", Select).value == "退会"
+        await pilot.press("tab")
+        for char in "本人申请":
+            await pilot.press(char)
+        await pilot.press("tab", "enter")  # 确定
+        await pilot.pause()
+        assert isinstance(app.screen, MemberDetailScreen)
+        assert members.get(store, sample["王小明"])["status"] == "退会"
+
+
+async def test_the_dialog_refuses_no_choice_and_escape_changes_nothing(store, sample):
+    app = make_app(store.path, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, sample["张三丰"])
+        dialog = await open_status_dialog(pilot)
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert rendered(dialog.query_one("#error", Static).content).strip() == "请选择新的状态。"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MemberDetailScreen)
+        assert members.get(store, sample["张三丰"])["status"] == "在册"
+        assert len(members.history(store, sample["张三丰"])) == 1
+
+
+async def test_a_member_who_left_can_be_brought_back(store, sample):
+    members.change_status(store, sample["欧阳娜娜"], "退会", "本人申请")
+    app = make_app(store.path, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, sample["欧阳娜娜"])
+        dialog = await open_status_dialog(pilot)
+        options = [str(prompt) for prompt, _ in dialog.query_one("#status", Select)._options if _ is not Select.NULL]
+        assert options == ["在册", "转出", "已故"]  # never the status it already has
+        dialog.query_one("#status", Select).value = "在册"
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert members.get(store, sample["欧阳娜娜"])["status"] == "在册"
+
+
+async def test_an_unknown_member_says_so_and_goes_back(store, sample):
+    app = make_app(store.path, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.open_member(999)
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "找不到编号为 999 的会员。" in notifications(app)
