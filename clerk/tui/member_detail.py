@@ -50,6 +50,7 @@ class MemberDetailScreen(Screen[None]):
     def __init__(self, member_id: int):
         super().__init__()
         self.member_id = member_id
+        self.leaving = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,9 +75,12 @@ class MemberDetailScreen(Screen[None]):
         try:
             record = members.get(store, self.member_id)
         except ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            # Leave once this screen is really on the stack (popping during mount pops the one below).
-            self.call_after_refresh(self.dismiss)
+            # Mount and resume both land here when the screen opens: leave once, and only once this
+            # screen is really on the stack (popping during mount pops the screen below).
+            if not self.leaving:
+                self.leaving = True
+                self.notify(str(exc), severity="error")
+                self.call_after_refresh(self._leave)
             return
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
@@ -92,6 +96,9 @@ class MemberDetailScreen(Screen[None]):
         table.clear()
         for change in reversed(members.history(store, self.member_id)):
             table.add_row(change.at.replace("T", " "), change.clerk, change.summary)
+
+    def _leave(self) -> None:
+        self.dismiss()
 
     def action_edit(self) -> None:
         from clerk.tui.member_form import MemberFormScreen
