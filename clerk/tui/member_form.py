@@ -7,7 +7,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
@@ -53,6 +53,7 @@ class MemberFormScreen(Screen[int | None]):
     MemberFormScreen #duplicate { height: auto; display: none; margin-left: 12; }
     MemberFormScreen #duplicate.shown { display: block; }
     MemberFormScreen #duplicate-text { width: 1fr; margin-left: 0; }
+    MemberFormScreen #open-existing { margin-left: 1; }
     MemberFormScreen #flags { height: 1; margin-left: 12; }
     MemberFormScreen Checkbox { border: none; height: 1; padding: 0; margin-right: 2; background: transparent; }
     MemberFormScreen Checkbox:focus { border: none; background: $primary 30%; }
@@ -82,9 +83,9 @@ class MemberFormScreen(Screen[int | None]):
                     yield Input(str(values.get(key) or ""), id=key, placeholder=hint)
                 if key == "id_number":
                     yield Static("", id="derived")
-                    with Horizontal(id="duplicate"):
+                    with Vertical(id="duplicate"):  # the message gets the full width, the button below
                         yield Static("", id="duplicate-text", classes="error")
-                        yield Button("打开已有记录", id="open-existing")
+                        yield Button("打开已有记录", id="open-existing", variant="warning", compact=True)
                 yield Static("", id=f"{key}-error", classes="error")
             with Horizontal(classes="field"):
                 yield Label("所在工会")
@@ -98,8 +99,8 @@ class MemberFormScreen(Screen[int | None]):
                 for key, label in FLAGS:
                     yield Checkbox(label, bool(values.get(key)), id=key)
             with Horizontal(id="buttons"):
-                yield Button("保存", id="save", variant="primary")
-                yield Button("取消", id="cancel")
+                yield Button("保存", id="save", variant="primary", compact=True)
+                yield Button("取消", id="cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
