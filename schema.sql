@@ -73,7 +73,11 @@ CREATE UNIQUE INDEX IF NOT EXISTS members_person ON members(id_number, unit_code
 CREATE INDEX IF NOT EXISTS members_org ON members(org_id);
 CREATE INDEX IF NOT EXISTS members_pinyin ON members(name_pinyin);
 CREATE INDEX IF NOT EXISTS members_initials ON members(name_initials);
-CREATE INDEX IF NOT EXISTS members_joined ON members(joined_on);
+-- joined_on first for "new this month/year" on the home screen; status and deleted_at make it
+-- covering, so the count reads the index range only (about 30 ms for 500,000 members).
+CREATE INDEX IF NOT EXISTS members_joined ON members(joined_on, status, deleted_at);
+-- The few deleted records: the whole list's total is count(*) minus these (search.py).
+CREATE INDEX IF NOT EXISTS members_deleted ON members(deleted_at) WHERE deleted_at IS NOT NULL;
 
 -- Members on the roll (在册, not deleted) per organisation, kept by the triggers below so the
 -- organisation tree and the coverage figures read 5,000 rows instead of scanning 1,000,000
@@ -227,5 +231,62 @@ CREATE TABLE IF NOT EXISTS sync_conflicts (
     created_at  TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS sync_conflicts_open ON sync_conflicts(kind, tbl, row_uid) WHERE status = 'open';
+
+-- Roster imports (批量入会): one batch per file committed. The members it wrote carry the batch
+-- id in their journal rows (first_seq..last_seq); undo reverses exactly those. Local bookkeeping,
+-- like settings: not journaled, not synced.
+CREATE TABLE IF NOT EXISTS import_batches (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    unit_code       TEXT NOT NULL,
+    file_name       TEXT NOT NULL,
+    file_sha256     TEXT NOT NULL,
+    file_kind       TEXT NOT NULL,
+    sheets          TEXT NOT NULL,                   -- JSON: [{name, header_rows, data_start, labels}]
+    mapping         TEXT NOT NULL,                   -- JSON: {sheet: {"列 表头": field}}
+    org_id          INTEGER REFERENCES organisations(id),
+    update_existing INTEGER NOT NULL DEFAULT 0,
+    new_count       INTEGER NOT NULL DEFAULT 0,
+    updated_count   INTEGER NOT NULL DEFAULT 0,
+    unchanged_count INTEGER NOT NULL DEFAULT 0,
+    duplicate_count INTEGER NOT NULL DEFAULT 0,
+    rejected_count  INTEGER NOT NULL DEFAULT 0,
+    warning_count   INTEGER NOT NULL DEFAULT 0,
+    first_seq       INTEGER,                         -- journal range the batch wrote
+    last_seq        INTEGER,
+    parent_id       INTEGER REFERENCES import_batches(id),  -- the batch whose error report this fixes
+    backup_path     TEXT,
+    status          TEXT NOT NULL DEFAULT 'committed' CHECK (status IN ('committed', 'undone')),
+    clerk           TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    undone_at       TEXT,
+    undone_by       TEXT
+);
+CREATE INDEX IF NOT EXISTS import_batches_sha ON import_batches(file_sha256);
+
+-- Rows a batch did not import, with the original cells (JSON list of texts, as in the file).
+CREATE TABLE IF NOT EXISTS import_rejects (
+    id          INTEGER PRIMARY KEY,
+    batch_id    INTEGER NOT NULL REFERENCES import_batches(id),
+    sheet       TEXT NOT NULL,
+    row_number  INTEGER NOT NULL,
+    kind        TEXT NOT NULL DEFAULT 'rejected' CHECK (kind IN ('rejected', 'warning')),
+    reason      TEXT NOT NULL,
+    cells       TEXT NOT NULL,
+    resolved_by INTEGER REFERENCES import_batches(id)  -- a later batch imported the fixed row
+);
+CREATE INDEX IF NOT EXISTS import_rejects_batch ON import_rejects(batch_id, sheet, row_number);
+
+-- Column mappings a clerk corrected and saved, found again by the header's signature (the same
+-- employer's template gives the same signature).
+CREATE TABLE IF NOT EXISTS import_mappings (
+    signature  TEXT PRIMARY KEY,
+    labels     TEXT NOT NULL,                        -- JSON list of the header labels
+    fields     TEXT NOT NULL,                        -- JSON list: the field of each column
+    source     TEXT NOT NULL,                        -- the file it was saved from
+    uses       INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 
 PRAGMA user_version = 1;
