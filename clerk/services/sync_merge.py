@@ -240,12 +240,19 @@ def _decide(
             return "unchanged"
         target.update(tbl, current, incoming, code, seq, None)
         return "updated"
-    merged, both = three_way(tbl, current, incoming)
+    merged, both, base = three_way(tbl, current, incoming)
     if both:
+        # What only the sender changed is taken; where both changed, the district's value stays
+        # and the sender's previous state is kept as the base, so the conflict stays visible.
+        local = current.values
+        if _same(tbl, merged, current.values):
+            target.touch(tbl, state.uid, code, seq, base)
+        else:
+            target.update(tbl, current, merged, code, seq, base)
         if opened is not None:
-            target.update_conflict(opened.id, incoming, current.values, both)
+            target.update_conflict(opened.id, incoming, local, both)
             return "unchanged"
-        target.add_conflict("both_changed", tbl, state.uid, code, file_id, incoming, current.values, both,
+        target.add_conflict("both_changed", tbl, state.uid, code, file_id, incoming, local, both,
                             id_number=incoming.get("id_number") or incoming.get("uscc"))
         return "conflicts"
     if opened is not None:
@@ -258,8 +265,10 @@ def _decide(
     return "updated"
 
 
-def three_way(tbl: str, current: Existing, incoming: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Merge field by field against the sender's previous state: (merged record, fields both changed)."""
+def three_way(
+    tbl: str, current: Existing, incoming: dict[str, Any]
+) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
+    """Merge field by field against the sender's previous state: (merged, fields both changed, base)."""
     base = current.base if current.base is not None else current.local_before
     if base is None:
         base = current.values
@@ -280,7 +289,7 @@ def three_way(tbl: str, current: Existing, incoming: dict[str, Any]) -> tuple[di
         merged["status_note"] = incoming.get("status_note")
     for key in fmt.TIMESTAMPS:
         merged[key] = max(str(local.get(key) or ""), str(incoming.get(key) or "")) or None
-    return merged, both
+    return merged, both, base
 
 
 def _live_twice(target: MergeTarget, live: list[str], m: fmt.Manifest, file_id: int | None) -> int:
@@ -371,12 +380,19 @@ def _resolve_changed(target: MergeTarget, c: Conflict, choice: str) -> str:
     seq = max(current.source_seq, target.conflict_last_seq(c))
     name = c.incoming.get("name") or ""
     if choice == "township":
-        target.update(c.tbl, current, c.incoming, c.source_code, seq, None)
+        values = {**current.values, **{k: c.incoming.get(k) for k in c.fields}}
+        base = None if _same(c.tbl, values, c.incoming) else c.incoming
+        target.update(c.tbl, current, values, c.source_code, seq, base)
         target.flush()
-        return f"{name}：采用了乡镇（{c.extra.get('source_name')}）的版本。"
+        return f"{name}：{_labels(c.fields)}采用了乡镇（{c.extra.get('source_name')}）的版本。"
     target.touch(c.tbl, c.row_uid, c.source_code, seq, c.incoming)
     target.flush()
-    return f"{name}：保留了区县的版本（乡镇以后的修改仍会逐项核对）。"
+    return f"{name}：{_labels(c.fields)}保留了区县的版本（乡镇以后的修改仍会逐项核对）。"
+
+
+def _labels(fields: list[str]) -> str:
+    labels = {f.key: f.label for f in (*fmt.DELETION_FIELDS, *fmt.ORG_FIELDS)}
+    return "、".join(labels.get(k, k) for k in fields)
 
 
 def _resolve_live(target: MergeTarget, c: Conflict, choice: str) -> str:
