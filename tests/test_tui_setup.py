@@ -78,7 +78,7 @@ async def test_typing_the_three_fields_with_enter_saves_and_opens_home(db_path):
         await pilot.press("enter")  # the last field saves
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert "示范镇总工会（500101001）" in app.sub_title and "李华" in app.sub_title
+        assert app.sub_title == "示范镇总工会 · 经办人 李华"
         unit_line = rendered(app.screen.query_one("#unit", Static).content)
         assert "示范镇总工会（乡镇(街道) 500101001）" in unit_line
     reopened = Store(db_path)

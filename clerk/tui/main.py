@@ -38,7 +38,8 @@ class ClerkApp(App):
         from clerk.tui.home import HomeScreen
 
         unit = self.store.require_unit()
-        self.sub_title = f"{unit.name}（{unit.code}） 经办人：{unit.clerk}"
+        # Short enough for an 80-column header; the code is on the home screen.
+        self.sub_title = f"{unit.name} · 经办人 {unit.clerk}"
         self.switch_screen(HomeScreen()) if len(self.screen_stack) > 1 else self.push_screen(HomeScreen())
 
     # -- actions reachable from every screen and the command palette -------------------------
