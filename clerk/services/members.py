@@ -175,9 +175,17 @@ def _search_keys(name: str) -> dict[str, str]:
     return {"name_pinyin": full, "name_initials": initials}
 
 
+def _drop_grams(store: Store, member_id: int, name: str) -> None:
+    """Remove the member's name pieces by key (the table is keyed by gram: no scan of it)."""
+    store.conn.executemany(
+        "DELETE FROM member_name_grams WHERE gram = ? AND member_id = ?",
+        [(g, member_id) for g in names.grams(name)],
+    )
+
+
 def _write_grams(store: Store, member_id: int, name: str, old_name: str | None = None) -> None:
     if old_name is not None:
-        store.conn.execute("DELETE FROM member_name_grams WHERE member_id = ?", (member_id,))
+        _drop_grams(store, member_id, old_name)
     store.conn.executemany(
         "INSERT OR IGNORE INTO member_name_grams (gram, member_id) VALUES (?, ?)",
         [(g, member_id) for g in names.grams(name)],
@@ -316,7 +324,7 @@ def delete(store: Store, member_id: int, reason: str) -> None:
             " WHERE id = ?",
             (stamp, stamp, f"删除原因：{reason.strip()}", member_id),
         )
-        store.conn.execute("DELETE FROM member_name_grams WHERE member_id = ?", (member_id,))
+        _drop_grams(store, member_id, before["name"])
         store.journal("members", member_id, before["uid"], "delete", before, snapshot(store, member_id))
 
 
