@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterator
 
 from clerk.domain import choices, names
 from clerk.services import sync_format as fmt
@@ -67,10 +67,20 @@ class SqliteTarget:
     def backup(self, reason: str) -> Path | None:
         return self.store.backup(reason=reason)
 
-    def transaction(self) -> AbstractContextManager[Any]:
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction; whatever is still buffered is written before it commits."""
         self._org_ids.clear()
         self._member_ids.clear()
-        return self.store.write()
+        try:
+            with self.store.write():
+                yield
+                self.flush()
+        finally:
+            self._journal.clear()
+            self._grams.clear()
+            self._touched.clear()
+            self._pending_parents.clear()
 
     def source(self, code: str) -> Source | None:
         row = self.conn.execute(
