@@ -12,7 +12,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from clerk.domain import idcard
 from clerk.services.store import Store, open_store
@@ -107,18 +106,16 @@ def conflicts_list(ctx: click.Context, show_all: bool) -> None:
     if not rows:
         console.print("没有待处理的冲突。" if not show_all else "没有冲突记录。")
         return
-    table = Table(title="合并冲突")
-    for col in ("编号", "类型", "姓名/名称", "身份证号", "来自", "另一方", "状态"):
-        table.add_column(col, no_wrap=col != "另一方")
     for c in rows:
         if c.kind == "live_twice":
-            other = f"{c.extra.get('other_unit_name') or ''}（{c.extra.get('other_status') or ''}）"
+            other = f"另一方：{c.extra.get('other_unit_name') or ''}（{c.extra.get('other_status') or ''}）"
         else:
-            other = "双方都改了：" + "、".join(c.fields)
-        status = "待处理" if c.status == "open" else f"已处理：{c.resolution}"
-        ident = idcard.mask(c.id_number) if c.id_number and len(c.id_number) == 18 and c.tbl == "members" else (c.id_number or "")
-        table.add_row(str(c.id), c.kind_label, c.name, ident, c.extra.get("source_name") or c.source_code, other, status)
-    console.print(table)
+            other = "两边都改了：" + "、".join(c.fields)
+        status = "待处理" if c.status == "open" else f"已处理（{c.resolution}）：{c.note or ''}"
+        masked = idcard.mask(c.id_number) if c.tbl == "members" and c.id_number and len(c.id_number) == 18 else (c.id_number or "")
+        console.print(f"[bold]#{c.id}[/] {c.kind_label}  {c.name}  {masked}", highlight=False)
+        console.print(f"    来自：{c.extra.get('source_name') or c.source_code}；{other}", highlight=False)
+        console.print(f"    {status}", highlight=False)
     console.print("处理：clerk conflicts resolve 编号 方式（同一人两处在册：transfer / keep-incoming / keep-existing；"
                   "双方都修改：township / district）")
 
