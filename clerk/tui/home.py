@@ -40,6 +40,8 @@ class HomeScreen(Screen[None]):
         Binding("m", "app.members", "会员名册"),
         Binding("n", "app.add_member", "登记会员"),
         Binding("o", "app.orgs", "组织机构"),
+        Binding("s", "app.sync", "同步"),
+        Binding("r", "app.report", "报表"),
         Binding("q", "app.quit", "退出"),
     ]
     DEFAULT_CSS = """
@@ -55,7 +57,7 @@ class HomeScreen(Screen[None]):
             for key, label in FIGURES:
                 yield Figure(label, key)
         yield Static("", id="coverage")
-        yield Static("按 m 查找会员，n 登记新会员，o 组织机构；ctrl+p 打开全部命令。", classes="hint")
+        yield Static("按 m 查找会员，n 登记新会员，o 组织机构，s 同步，r 报表；ctrl+p 打开全部命令。", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -100,6 +100,34 @@ class ClerkApp(App):
         if self.store.unit is not None:
             self.push_screen(TransferInScreen(), callback=opened)
 
+    # -- sync upward: export at a township, merge and conflicts at the district, reports at both --
+    def action_sync(self) -> None:
+        unit = self.store.unit
+        if unit is not None and unit.level == "district":
+            self.action_merge_sync()
+        else:
+            self.action_export_sync()
+
+    def action_export_sync(self) -> None:
+        from clerk.tui.export_screen import ExportScreen
+
+        self._go(ExportScreen())
+
+    def action_merge_sync(self) -> None:
+        from clerk.tui.merge_screen import MergeScreen
+
+        self._go(MergeScreen())
+
+    def action_conflicts(self) -> None:
+        from clerk.tui.conflicts_screen import ConflictsScreen
+
+        self._go(ConflictsScreen())
+
+    def action_report(self) -> None:
+        from clerk.tui.report_screen import ReportScreen
+
+        self._go(ReportScreen())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("首页", "回到首页统计", self.action_home)
         yield SystemCommand("会员名册", "查找、浏览会员（身份证号、姓名、拼音）", self.action_members)
@@ -109,6 +137,10 @@ class ClerkApp(App):
         yield SystemCommand("添加工会组织", "新建一个基层工会组织", self.action_add_org)
         yield SystemCommand("会员转接", "把会员转到本乡镇其他工会，或转出本乡镇", self.action_transfer)
         yield SystemCommand("外乡镇转入", "从其他乡镇（街道）转入会员，不重复登记", self.action_transfer_in)
+        yield SystemCommand("导出同步文件", "乡镇：导出上次以来的修改（或完整数据）交给区县", self.action_export_sync)
+        yield SystemCommand("合并同步文件", "区县：合并各乡镇交来的同步文件", self.action_merge_sync)
+        yield SystemCommand("冲突处理", "区县：处理合并时发现的冲突（同一人两处在册、双方都修改）", self.action_conflicts)
+        yield SystemCommand("统计报表", "生成会员和组织统计报表（.xlsx，可打印上报）", self.action_report)
         yield SystemCommand("退出", "退出 clerk", self.exit)
 
     def on_unmount(self) -> None:
