@@ -1,0 +1,150 @@
+"""End to end: the real `clerk` command in a real terminal (tmux), typed into as a clerk would."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import make_id
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="tmux is not installed (CI installs it: apt-get install tmux)"
+)
+
+DEADLINE = 30.0  # seconds a screen may take to appear on a slow, busy machine
+
+
+class Terminal:
+    """One tmux server of our own (its own socket), one 80x24 window running a command."""
+
+    def __init__(self, tmp_path: Path):
+        self.socket = f"clerk-e2e-{os.getpid()}-{tmp_path.name}"
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(["tmux", "-u", "-L", self.socket, *args], capture_output=True, text=True,
+                              check=check, timeout=30)
+
+    def start(self, command: str) -> None:
+        # The pane stays after the program ends, so a crash leaves its message on the screen.
+        self.tmux("new-session", "-d", "-s", "clerk", "-x", "80", "-y", "24", "sleep 600")
+        self.tmux("set-option", "-t", "clerk", "remain-on-exit", "on")
+        self.tmux("respawn-pane", "-k", "-t", "clerk", command)
+
+    def screen(self) -> str:
+        result = self.tmux("capture-pane", "-p", "-t", "clerk", check=False)
+        return result.stdout if result.returncode == 0 else ""
+
+    def wait_for(self, text: str) -> str:
+        deadline = time.monotonic() + DEADLINE
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def wait_for_exit(self) -> int:
+        """The program's exit status, once it has ended."""
+        deadline = time.monotonic() + DEADLINE
+        while time.monotonic() < deadline:
+            shown = self.tmux("display", "-p", "-t", "clerk", "#{pane_dead}:#{pane_dead_status}").stdout
+            dead, _, status = shown.strip().partition(":")
+            if dead == "1":
+                return int(status or -1)
+            time.sleep(0.05)
+        raise AssertionError(f"clerk did not exit; the screen was:\n{self.screen()}")
+
+    def cursor(self) -> tuple[int, int]:
+        # Textual keeps the (hidden) terminal cursor on the focused input's cursor, for input methods.
+        x, y = self.tmux("display", "-p", "-t", "clerk", "#{cursor_x} #{cursor_y}").stdout.split()
+        return int(x), int(y)
+
+    def type(self, text: str) -> None:
+        """Type text and wait until it shows: keys typed ahead of a focus change would go astray."""
+        self.tmux("send-keys", "-t", "clerk", "-l", text)
+        self.wait_for(text)
+
+    def wait_for_focus(self, label: str) -> None:
+        """Wait until the input under (or beside) label has the focus, as a person waits for the cursor."""
+        deadline = time.monotonic() + DEADLINE
+        while time.monotonic() < deadline:
+            rows = [i for i, line in enumerate(self.screen().splitlines()) if label in line]
+            if rows and rows[0] <= self.cursor()[1] <= rows[0] + 2:
+                return
+            time.sleep(0.02)
+        raise AssertionError(f"{label!r} never got the focus; the screen was:\n{self.screen()}")
+
+    def next_field(self, label: str) -> None:
+        self.press("Tab")
+        self.wait_for_focus(label)
+
+    def press(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "clerk", *keys)
+
+    def close(self) -> None:
+        self.tmux("kill-server", check=False)
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    term = Terminal(tmp_path)
+    yield term
+    term.close()
+
+
+def clerk_command() -> str:
+    beside = Path(sys.executable).with_name("clerk")
+    return str(beside) if beside.exists() else shutil.which("clerk") or "clerk"
+
+
+def test_first_run_setup_then_register_a_member_by_typing(terminal, tmp_path):
+    db_path = tmp_path / "clerk.db"
+    number = make_id("19900101", 19)  # ends with X: typed in lowercase below
+    env = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "LANG": "C.UTF-8", "TERM": "xterm-256color"}
+    command = " ".join(
+        ["env", "-u", "CLERK_DB", *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
+         shlex.quote(clerk_command()), "--db", shlex.quote(str(db_path))]
+    )
+    terminal.start(command)
+
+    terminal.wait_for("首次使用")
+    terminal.wait_for_focus("单位代码")
+    terminal.type("500101001")
+    terminal.next_field("单位名称")
+    terminal.type("示范镇总工会")
+    terminal.next_field("经办人姓名")
+    terminal.type("李华")
+    terminal.press("Enter")  # the last field saves
+    terminal.wait_for("在册会员")
+
+    terminal.press("n")
+    terminal.wait_for("登记新会员")
+    terminal.wait_for_focus("姓名 *")
+    terminal.type("王建国")
+    terminal.next_field("身份证号 *")
+    terminal.tmux("send-keys", "-t", "clerk", "-l", number.lower())
+    terminal.wait_for("籍贯")  # what the ID tells is shown: it was accepted
+    terminal.press("C-s")
+    screen = terminal.wait_for("在册会员")  # saved: back on the home screen
+    assert "登记新会员（" not in screen  # the form is gone
+
+    terminal.press("q")
+    assert terminal.wait_for_exit() == 0
+
+    conn = sqlite3.connect(db_path)
+    try:
+        rows = conn.execute("SELECT name, id_number, gender, birth_date, status FROM members").fetchall()
+        assert rows == [("王建国", number, "男", "1990-01-01", "在册")]
+        journal = conn.execute("SELECT tbl, op, clerk, unit_code FROM journal WHERE tbl = 'members'").fetchall()
+        assert journal == [("members", "insert", "李华", "500101001")]
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
