@@ -80,8 +80,12 @@ class OrgTreeScreen(Screen[None]):
 
     # -- building -------------------------------------------------------------------------------
     def reload(self, select: int | None = None) -> None:
+        """Rebuild from the database, keeping expanded nodes; the cursor goes to `select`."""
         tree: Tree[int] = self.query_one(Tree)
-        current = select if select is not None else self.current_id()
+        # A selection still waiting for the cursor to move (a reload right after a save) wins.
+        if select is not None:
+            self.select_id = select
+        current = self.select_id if self.select_id is not None else self.current_id()
         expanded = {oid for oid, n in self.nodes.items() if n.is_expanded}
         first_time = not self.nodes
         roots = organisations.tree(self.app.store, include_dissolved=self.show_dissolved)
@@ -131,7 +135,10 @@ class OrgTreeScreen(Screen[None]):
 
     def _move_to(self, node: TreeNode[int]) -> None:
         tree: Tree[int] = self.query_one(Tree)
+        if self.nodes.get(node.data) is not node:  # rebuilt again meanwhile: that rebuild moves it
+            return
         tree.move_cursor(node)
+        self.select_id = None
         self._show_detail(node.data)
 
     # -- the highlighted organisation -----------------------------------------------------------
