@@ -188,3 +188,7 @@ _orgs.register(main, member)
 from clerk.commands import sync as _sync  # noqa: E402
 
 _sync.register(main)
+
+from clerk.commands import importing as _importing  # noqa: E402
+
+_importing.register(main)

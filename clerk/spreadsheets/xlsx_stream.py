@@ -12,7 +12,9 @@ text number format on text columns so that an ID number typed in later stays tex
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -70,7 +72,7 @@ class SheetWriter:
         self.columns = list(columns)
         self.rows = 0
         self._refs = [column_letter(i) for i in range(len(self.columns))]
-        self._stream = book._zip.open(part, "w", force_zip64=book.zip64)
+        book._send(("open", part))
         self._buf: list[str] = []
         self._pending = 0
         cols = "".join(
@@ -89,7 +91,7 @@ class SheetWriter:
         self._header()
 
     def _raw(self, text: str) -> None:
-        self._stream.write(text.encode("utf-8"))
+        self.book._send(("data", text.encode("utf-8")))
 
     def _header(self) -> None:
         cells = "".join(
@@ -99,14 +101,30 @@ class SheetWriter:
         self._buf.append(f'<row r="1">{cells}</row>')
         self.rows = 1
 
-    def append(self, values: Sequence[Any]) -> None:
+    def append(self, values: Sequence[Any], *, plain: bool = False) -> None:
         """One row: str -> text cell, int/float -> number, None or '' -> empty cell.
 
-        Strings must already be free of characters XML can't hold (see clean())."""
+        Strings must already be free of characters XML can't hold (see clean()). plain=True
+        promises that no string needs escaping or has white space at either end (the caller
+        checked the whole row at once), which takes the fast path."""
         r = self.rows + 1
         self.rows = r
         out = [f'<row r="{r}">']
         add = out.append
+        if plain:
+            for ref, v in zip(self._refs, values):
+                if v is None or v == "":
+                    continue
+                if type(v) is str:
+                    add(f'<c r="{ref}{r}" t="inlineStr"><is><t>{v}</t></is></c>')
+                else:
+                    add(f'<c r="{ref}{r}"><v>{int(v) if isinstance(v, bool) else v!r}</v></c>')
+            add("</row>")
+            self._buf.append("".join(out))
+            self._pending += 1
+            if self._pending >= 512:
+                self._flush()
+            return
         for ref, v in zip(self._refs, values):
             if v is None or v == "":
                 continue
@@ -142,7 +160,7 @@ class SheetWriter:
     def close(self) -> None:
         self._flush()
         self._raw("</sheetData></worksheet>")
-        self._stream.close()
+        self.book._send(("close", None))
 
     def __enter__(self) -> "SheetWriter":
         return self
@@ -151,7 +169,7 @@ class SheetWriter:
         if exc[0] is None:
             self.close()
         else:
-            self._stream.close()
+            self.book._send(("close", None))
 
 
 class XlsxStreamWriter:
@@ -164,8 +182,45 @@ class XlsxStreamWriter:
         self.title = title
         self._zip = zipfile.ZipFile(self.path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
         self._sheets: list[tuple[str, str]] = []  # (name, part) in the order written
+        # Deflating runs in a thread of its own (zlib lets go of the GIL), overlapping with the
+        # Python that formats the rows; the queue is bounded, so memory stays flat.
+        self._queue: queue.Queue = queue.Queue(maxsize=16)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, name="xlsx-deflate", daemon=True)
+        self._thread.start()
         self._tabs: list[int] = []  # indexes into _sheets in the order the tabs appear
         self._open: SheetWriter | None = None
+
+    def _drain(self) -> None:
+        stream = None
+        while True:
+            kind, payload = self._queue.get()
+            if kind == "stop":
+                return
+            if self._error is not None:
+                continue  # keep taking items so the producer never blocks
+            try:
+                if kind == "open":
+                    stream = self._zip.open(payload, "w", force_zip64=self.zip64)
+                elif kind == "data":
+                    stream.write(payload)
+                elif kind == "close" and stream is not None:
+                    stream.close()
+                    stream = None
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the producer's thread
+                self._error = exc
+
+    def _send(self, item: tuple[str, Any]) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(item)
+
+    def _finish_thread(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(("stop", None))
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
 
     def sheet(self, name: str, columns: Sequence[Column], *, position: int | None = None) -> SheetWriter:
         if self._open is not None:
@@ -189,6 +244,7 @@ class XlsxStreamWriter:
     def close(self) -> None:
         if self._open is not None:
             self._open.close()
+        self._finish_thread()
         ordered = [(i, self._sheets[i]) for i in self._tabs]
         z = self._zip
         overrides = "".join(
@@ -256,9 +312,13 @@ class XlsxStreamWriter:
         """Close the zip after a failure (the caller removes the half-written file)."""
         try:
             if self._open is not None:
-                self._open._stream.close()
+                self._queue.put(("close", None))
+            self._finish_thread()
+        except BaseException:  # noqa: BLE001 - the file is being thrown away anyway
+            pass
+        try:
             self._zip.close()
-        except Exception:  # noqa: BLE001 - the file is being thrown away anyway
+        except Exception:  # noqa: BLE001
             pass
 
     def __enter__(self) -> "XlsxStreamWriter":

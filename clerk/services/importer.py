@@ -1,0 +1,35 @@
+"""Roster import (花名册批量入会): read -> detect -> map -> validate -> preview -> commit -> report.
+
+    scan = importer.scan(store, path)              # file checked; sheets, header rows, column mapping
+    importer.remap(scan, "花名册", {"E": "phone"})   # the clerk corrects a column (wizard / --map)
+    plan = importer.prepare(store, scan, Options(org_id=...), progress)   # validated, nothing written
+    result = importer.commit(store, plan, progress)                        # one transaction
+    batches.undo(store, result.batch_id)                                   # and back
+
+Everything a clerk must know comes back as data (counts, problem rows with sheet, row and a
+Chinese reason); a refusal raises ImportRefused (a ServiceError) before anything is written.
+The CLI (clerk/commands/importing.py) and the wizard (clerk/tui/import_wizard.py) are two faces
+of these calls. The steps live in import_scan, import_plan and import_commit.
+"""
+
+from __future__ import annotations
+
+from clerk.services.import_commit import Result, commit
+from clerk.services.import_plan import Options, Plan, Problem, prepare
+from clerk.services.import_scan import FileScan, ImportRefused, Progress, SheetScan, find_column, remap, scan
+
+__all__ = [
+    "FileScan",
+    "ImportRefused",
+    "Options",
+    "Plan",
+    "Problem",
+    "Progress",
+    "Result",
+    "SheetScan",
+    "commit",
+    "find_column",
+    "prepare",
+    "remap",
+    "scan",
+]
