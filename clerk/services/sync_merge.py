@@ -26,7 +26,7 @@ from clerk.domain import choices
 from clerk.services import sync_format as fmt
 from clerk.services.store import ServiceError, Store
 from clerk.services.sync_file import BadSyncFile, RowState, SyncFile, read, read_manifest
-from clerk.services.sync_target import Conflict, Existing, MergeTarget, TargetRefusal
+from clerk.services.sync_target import AlreadyMerged, Conflict, Existing, MergeTarget, TargetRefusal
 
 Progress = Callable[[int, int, str], None]
 
@@ -85,7 +85,7 @@ def _empty_counts() -> dict[str, int]:
 
 
 def check_district(target: MergeTarget) -> None:
-    if target.unit.level != "district":
+    if target.unit.level not in ("district", "city"):  # city: a PostgreSQL hub (sync_postgres.HubUnit)
         raise ServiceError(
             f"合并同步文件要在区县总工会的数据库中进行；本数据库属于 {target.unit.name}（{target.unit.code}，乡镇级）。"
             "乡镇请用“导出同步文件”。"
@@ -177,6 +177,8 @@ def _merge_one(target: MergeTarget, path: Path, password, force_gap: bool, repor
             file_id = target.start_file(m, path.name, sync.sha256, forced)
             counts = apply(target, sync, file_id, tick)
             target.finish_file(file_id, counts, m, max(last, m.last_seq))
+    except AlreadyMerged as exc:
+        return FileOutcome(status=DUPLICATE, message=f"“{path.name}”：{exc}", counts=_empty_counts(), **base)
     except TargetRefusal as exc:
         return FileOutcome(status=REFUSED, message=f"“{path.name}”没有合并：{exc}", **base)
     parts = [f"新增 {counts['inserted']}", f"更新 {counts['updated']}", f"无变化 {counts['unchanged']}"]

@@ -94,6 +94,10 @@ class TargetRefusal(Exception):
     """The target cannot take a row as it stands (the rules turn it into a refusal)."""
 
 
+class AlreadyMerged(TargetRefusal):
+    """Under the target's lock the file turned out merged already (by a clerk merging it at the same time)."""
+
+
 class MergeTarget(Protocol):
     unit: Unit
 
