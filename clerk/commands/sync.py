@@ -24,6 +24,24 @@ def _store(ctx: click.Context) -> Store:
     return open_store(ctx.find_root().obj["db"])
 
 
+def _target(ctx: click.Context, url: str | None):
+    """The district's SQLite store, or the PostgreSQL hub a URL names (clerk/services/hub.py)."""
+    if not url:
+        return _store(ctx)
+    from clerk.services import hub
+
+    opened = hub.open_hub(url)
+    ctx.call_on_close(opened.close)
+    return opened
+
+
+def _hub_option(*names: str):
+    return click.option(
+        *names, "hub_url", envvar="CLERK_HUB_URL", default=None, metavar="URL",
+        help="PostgreSQL 汇总库地址 postgresql://用户:密码@主机:端口/库名（也可用环境变量 CLERK_HUB_URL）；不填则用本机数据库。",
+    )
+
+
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -54,15 +72,20 @@ def export_command(ctx: click.Context, full: bool, password: str | None, out_dir
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--password", default=None, help="同步文件的密码（乡镇导出时设置的）。")
 @click.option("--force-gap", is_flag=True, help="缺少中间的同步文件时仍然合并（会记录在案）。")
+@_hub_option("--into")
 @click.pass_context
-def merge_command(ctx: click.Context, files: tuple[Path, ...], password: str | None, force_gap: bool) -> None:
-    """在区县数据库中合并乡镇的同步文件（可一次合并多个，按乡镇和序号排序）。"""
-    from clerk.services import sync_merge
+def merge_command(ctx: click.Context, files: tuple[Path, ...], password: str | None, force_gap: bool,
+                  hub_url: str | None) -> None:
+    """在区县数据库中合并乡镇的同步文件（可一次合并多个，按乡镇和序号排序）。
 
-    store = _store(ctx)
+    加 --into postgresql://... 则合并到市级 PostgreSQL 汇总库（乡镇或区县的同步文件均可）。"""
+    from clerk.services import hub, sync_merge
+
+    store = _target(ctx, hub_url)
+    run = hub.merge if hub_url else sync_merge.merge
     with _progress() as bar:
         task = bar.add_task("正在合并", total=None)
-        report = sync_merge.merge(
+        report = run(
             store, files, password=password, force_gap=force_gap,
             progress=lambda done, total, label: bar.update(task, completed=done, total=total, description=f"正在合并 {label}"),
         )
@@ -71,7 +94,7 @@ def merge_command(ctx: click.Context, files: tuple[Path, ...], password: str | N
     for outcome in report.outcomes:
         style = {"merged": "green", "duplicate": "yellow", "refused": "red"}[outcome.status]
         console.print(f"[{style}]{outcome.label}[/]  {outcome.message}")
-    open_count = len(sync_merge.conflicts(store))
+    open_count = len(hub.conflicts(store) if hub_url else sync_merge.conflicts(store))
     if open_count:
         console.print(f"有 {open_count} 条冲突待处理：clerk conflicts list")
     if report.refused:
@@ -81,11 +104,20 @@ def merge_command(ctx: click.Context, files: tuple[Path, ...], password: str | N
 @click.command("report")
 @click.option("--period", default=None, help="统计期间：2026、2026-11、2026-Q3 或 2026-01-01:2026-06-30（默认今年）。")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), help="报表文件路径（默认 exports/ 下）。")
+@_hub_option("--from")
 @click.pass_context
-def report_command(ctx: click.Context, period: str | None, out_path: Path | None) -> None:
-    """生成会员和组织统计报表（.xlsx，可直接打印上报）。"""
+def report_command(ctx: click.Context, period: str | None, out_path: Path | None, hub_url: str | None) -> None:
+    """生成会员和组织统计报表（.xlsx，可直接打印上报）。
+
+    加 --from postgresql://... 则统计市级汇总库：全市、各区县、各乡镇。"""
     from clerk.services import report
 
+    if hub_url:
+        from clerk.services import hub_report
+
+        path = hub_report.write_report(_target(ctx, hub_url), period=period, out=out_path)
+        console.print(f"统计报表已生成：{path}")
+        return
     path = report.write_report(_store(ctx), period=period, out=out_path)
     console.print(f"统计报表已生成：{path}")
 
@@ -97,12 +129,14 @@ def conflicts_group() -> None:
 
 @conflicts_group.command("list")
 @click.option("--all", "show_all", is_flag=True, help="也列出已处理的冲突。")
+@_hub_option("--into", "--from")
 @click.pass_context
-def conflicts_list(ctx: click.Context, show_all: bool) -> None:
+def conflicts_list(ctx: click.Context, show_all: bool, hub_url: str | None) -> None:
     """列出待处理（或全部）冲突。"""
-    from clerk.services import sync_merge
+    from clerk.services import hub, sync_merge
 
-    rows = sync_merge.conflicts(_store(ctx), None if show_all else "open")
+    target = _target(ctx, hub_url)
+    rows = (hub.conflicts if hub_url else sync_merge.conflicts)(target, None if show_all else "open")
     if not rows:
         console.print("没有待处理的冲突。" if not show_all else "没有冲突记录。")
         return
@@ -123,13 +157,15 @@ def conflicts_list(ctx: click.Context, show_all: bool) -> None:
 @conflicts_group.command("resolve")
 @click.argument("conflict_id")
 @click.argument("choice", type=click.Choice(["transfer", "keep-incoming", "keep-existing", "township", "district"]))
+@_hub_option("--into", "--from")
 @click.pass_context
-def conflicts_resolve(ctx: click.Context, conflict_id: str, choice: str) -> None:
+def conflicts_resolve(ctx: click.Context, conflict_id: str, choice: str, hub_url: str | None) -> None:
     """处理一条冲突。方式：transfer 按转接处理；keep-incoming / keep-existing 保留一方在册；
     township 采用乡镇版本；district 保留区县版本。"""
-    from clerk.services import sync_merge
+    from clerk.services import hub, sync_merge
 
-    message = sync_merge.resolve(_store(ctx), conflict_id, choice)
+    target = _target(ctx, hub_url)
+    message = (hub.resolve if hub_url else sync_merge.resolve)(target, conflict_id, choice)
     console.print(f"已处理：{message}")
 
 

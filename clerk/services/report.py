@@ -122,6 +122,7 @@ class Figures:
 
 
 def figures(store: Store, period: Period) -> Figures:
+    # The queries run on SQLite and, through hub_report's adapter (? -> %s), on a PostgreSQL hub.
     unit = store.require_unit()
     conn = store.conn
     start, end = period.start.isoformat(), period.end.isoformat()
@@ -223,8 +224,8 @@ def default_path(store: Store, period: Period) -> Path:
 
 
 def write_report(store: Store, *, period: str | Period | None = None, out: str | Path | None = None,
-                 progress=None) -> Path:
-    """Write the report workbook and return its path."""
+                 progress=None, figures_of=None) -> Path:
+    """Write the report workbook and return its path (figures_of: another way to count, e.g. a city hub's)."""
     p = period if isinstance(period, Period) else parse_period(period)
     target = Path(out) if out else default_path(store, p)
     if target.suffix.lower() != ".xlsx":
@@ -235,7 +236,7 @@ def write_report(store: Store, *, period: str | Period | None = None, out: str |
         raise ServiceError(f"无法创建文件夹“{target.parent}”。请换一个位置（--out）。") from None
     if progress:
         progress(0, 2, "正在统计")
-    figs = figures(store, p)
+    figs = (figures_of or figures)(store, p)
     if progress:
         progress(1, 2, "正在生成报表")
     book = build_workbook(figs, store.require_unit().clerk)
