@@ -98,10 +98,12 @@ def test_password_round_trip(town, tmp_path):
 def test_text_that_xml_cannot_hold_is_cleaned_consistently(town, tmp_path):
     store, orgs = town
     mid = register(store, 1, orgs[1])
-    store.conn.execute("UPDATE members SET notes = ? WHERE id = ?", ("换行\r\n与\x07铃 & <标签>", mid))
+    store.conn.execute("UPDATE members SET notes = ?, job = ? WHERE id = ?", ("换行\r\n与\x07铃 & <标签>", " 前后空格 ", mid))
     result = sync_export.export(store, out_dir=tmp_path)
     state = sync_file.read(result.path).members[0]
     assert state.values["notes"] == "换行\r\n与铃 & <标签>"
+    assert state.values["job"] == " 前后空格 "
+    assert openpyxl.load_workbook(result.path)["会员"]["I2"].value == " 前后空格 "
 
 
 def _soffice():

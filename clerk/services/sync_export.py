@@ -13,8 +13,11 @@ when it is complete; a password encrypts it the way Excel and WPS open (ECMA-376
 from __future__ import annotations
 
 import os
+import queue
+import re
 import sqlite3
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -22,7 +25,7 @@ from typing import Callable, Iterator
 from clerk import paths
 from clerk.services import sync_format as fmt
 from clerk.services.store import ServiceError, Store, now
-from clerk.spreadsheets.xlsx_stream import ILLEGAL, Column, XlsxStreamWriter, clean
+from clerk.spreadsheets.xlsx_stream import Column, XlsxStreamWriter, clean
 
 Progress = Callable[[int, int, str], None]
 
@@ -31,6 +34,11 @@ LAST_EXPORT_AT = "sync_last_export_at"
 LAST_EXPORT_FILE = "sync_last_export_file"
 
 _BATCH = 512
+# One scan finds the rare rows that need care: characters XML can't carry (U+001F, which joins
+# the cells of a line, is counted instead) and markup characters the writer must escape.
+_RARE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1e&<>\r\ud800-\udfff\ufffe\uffff]")
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1e\ud800-\udfff\ufffe\uffff]")
+_EDGES = ("\x1f ", " \x1f", "\x1f\t", "\t\x1f", "\x1f\n", "\n\x1f")
 
 
 @dataclass(frozen=True)
@@ -193,14 +201,20 @@ def _stream_sheet(book: XlsxStreamWriter, sheet: str, rows: Iterator[tuple], che
     count = 0
     lines: list[str] = []
     sep = fmt.SEP
+    seps = len(fields) - 1
     with book.sheet(sheet, _columns(fields)) as writer:
         append = writer.append
         for row in rows:
             line = sep.join(map(str, row))
-            if ILLEGAL.search(line):
-                row = tuple(clean(v) if isinstance(v, str) else v for v in row)
-                line = sep.join(map(str, row))
-            append(row)
+            plain = True
+            if _RARE.search(line) or line.count(sep) != seps:
+                if _UNSAFE.search(line) or line.count(sep) != seps:
+                    row = tuple(clean(v) if isinstance(v, str) else v for v in row)
+                    line = sep.join(map(str, row))
+                plain = False
+            if plain and (line[:1] in " \t\n" or line[-1:] in " \t\n" or any(e in line for e in _EDGES)):
+                plain = False
+            append(row, plain=plain)
             lines.append(line)
             if len(lines) >= _BATCH:
                 checksum.lines(lines)
@@ -211,6 +225,42 @@ def _stream_sheet(book: XlsxStreamWriter, sheet: str, rows: Iterator[tuple], che
         count += len(lines)
         tick(len(lines))
     return count
+
+
+def _prefetched(cursor: sqlite3.Cursor, size: int = 1000) -> Iterator[tuple]:
+    """Rows read by a thread of its own (SQLite lets go of the GIL while it steps), in bounded batches."""
+    batches: queue.Queue = queue.Queue(maxsize=4)
+    failure: list[BaseException] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            while not stop.is_set():
+                batch = cursor.fetchmany(size)
+                batches.put(batch)
+                if not batch:
+                    return
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, in the caller's thread
+            failure.append(exc)
+            batches.put([])
+
+    reader = threading.Thread(target=read, name="export-read", daemon=True)
+    reader.start()
+    try:
+        while True:
+            batch = batches.get()
+            if not batch:
+                break
+            yield from batch
+    finally:
+        stop.set()
+        while reader.is_alive():
+            try:
+                batches.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        if failure:
+            raise failure[0]
 
 
 def _changed(tbl: str, alias: str, full: bool) -> str:
@@ -234,7 +284,7 @@ def _organisations(conn: sqlite3.Connection) -> Iterator[tuple]:
         f"SELECT {_select(fmt.ORG_FIELDS, 'o', _ORG_SQL)} FROM organisations o"
         " LEFT JOIN organisations p ON p.id = o.parent_id ORDER BY o.id"
     )
-    yield from conn.execute(sql)
+    yield from _prefetched(conn.execute(sql))
 
 
 def _members(conn: sqlite3.Connection, full: bool, first: int, last: int, *, deleted: bool) -> Iterator[tuple]:
@@ -244,7 +294,7 @@ def _members(conn: sqlite3.Connection, full: bool, first: int, last: int, *, del
         f" WHERE m.deleted_at IS {'NOT NULL' if deleted else 'NULL'} AND {_changed('members', 'm', full)}"
         " ORDER BY m.id"
     )
-    yield from conn.execute(sql, () if full else (first, last))
+    yield from _prefetched(conn.execute(sql, () if full else (first, last)))
 
 
 def _transfers(conn: sqlite3.Connection, full: bool, first: int, last: int) -> Iterator[tuple]:
@@ -255,7 +305,7 @@ def _transfers(conn: sqlite3.Connection, full: bool, first: int, last: int) -> I
         " LEFT JOIN organisations tor ON tor.id = t.to_org_id"
         f" WHERE {_changed('transfers', 't', full)} ORDER BY t.id"
     )
-    yield from conn.execute(sql, () if full else (first, last))
+    yield from _prefetched(conn.execute(sql, () if full else (first, last)))
 
 
 def encrypt(plain: Path, target: Path, password: str) -> None:
