@@ -100,6 +100,7 @@ class UnitFigures:
     big: int = 0
     big_employees: int = 0
     big_members: int = 0
+    subtotal: bool = False  # a district's row above its townships (a city hub's report)
 
     @property
     def rate(self) -> float | None:
@@ -301,7 +302,7 @@ def build_workbook(f: Figures, clerk: str):
     cat_rows = []
     for u in units:
         per = f.categories.get(u.code, {}) if u is not f.total else {
-            c: sum(f.categories.get(x.code, {}).get(c, 0) for x in f.units) for c in cats
+            c: sum(f.categories.get(x.code, {}).get(c, 0) for x in f.units if not x.subtotal) for c in cats
         }
         cat_rows.append([u.name, u.migrant, u.new_form, u.new_form_new, *[per.get(c, 0) for c in cats]])
     _table(
@@ -313,7 +314,7 @@ def build_workbook(f: Figures, clerk: str):
     kind_rows = []
     for u in units:
         per = f.kinds.get(u.code, {}) if u is not f.total else {
-            k: sum(f.kinds.get(x.code, {}).get(k, 0) for x in f.units) for k in kinds
+            k: sum(f.kinds.get(x.code, {}).get(k, 0) for x in f.units if not x.subtotal) for k in kinds
         }
         kind_rows.append([u.name, *[per.get(k, 0) for k in kinds], sum(per.values())])
     sheet = _table(
