@@ -128,6 +128,17 @@ class ClerkApp(App):
 
         self._go(ReportScreen())
 
+    # -- roster import ------------------------------------------------------------------------
+    def action_import_roster(self) -> None:
+        from clerk.tui.import_wizard import ImportWizardScreen
+
+        self._go(ImportWizardScreen())
+
+    def action_batches(self) -> None:
+        from clerk.tui.batch_history import BatchHistoryScreen
+
+        self._go(BatchHistoryScreen())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("首页", "回到首页统计", self.action_home)
         yield SystemCommand("会员名册", "查找、浏览会员（身份证号、姓名、拼音）", self.action_members)
@@ -141,6 +152,8 @@ class ClerkApp(App):
         yield SystemCommand("合并同步文件", "区县：合并各乡镇交来的同步文件", self.action_merge_sync)
         yield SystemCommand("冲突处理", "区县：处理合并时发现的冲突（同一人两处在册、双方都修改）", self.action_conflicts)
         yield SystemCommand("统计报表", "生成会员和组织统计报表（.xlsx，可打印上报）", self.action_report)
+        yield SystemCommand("导入花名册", "批量入会：导入单位报来的花名册（Excel/WPS/CSV）", self.action_import_roster)
+        yield SystemCommand("导入记录", "每次导入的文件、结果和列对应；撤销一个批次", self.action_batches)
         yield SystemCommand("退出", "退出 clerk", self.exit)
 
     def on_unmount(self) -> None:
