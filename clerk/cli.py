@@ -192,3 +192,7 @@ _sync.register(main)
 from clerk.commands import importing as _importing  # noqa: E402
 
 _importing.register(main)
+
+from clerk.commands import hub as _hub  # noqa: E402
+
+_hub.register(main)

@@ -1,0 +1,605 @@
+"""The PostgreSQL merge target of the city hub: the SQL a merge runs, behind sync_target.MergeTarget.
+
+The rules are sync_merge's, the same as for a district's SQLite database; only the storage
+differs. Rows the rules insert or update are buffered in Python and written in bulk when the
+rules flush (after each table of a file, and before commit): COPY into a temporary staging
+table, then one INSERT ... SELECT / UPDATE ... FROM per table, with the journal entries built
+by the server from the rows it wrote (INSERT ... RETURNING feeding the journal in the same
+statement). A file is one transaction.
+
+Concurrency: merging a file takes a transaction-scoped advisory lock on the sending unit's code,
+then checks again (under the lock) whether that file was merged and where the unit's sequence
+stands, so the same file merged by two clerks at once is applied once (and sync_files' unique
+key stands behind the lock); files of different units merge side by side. Looking for a person
+on the roll in two units takes one hub-wide lock until commit, so two files bringing the same
+person at once cannot both miss the other.
+
+The hub's search keys (name_pinyin, name_initials) stay empty: they serve the search screen of
+a township or district app, the hub has none, and computing them costs more than the whole
+merge of a row (about 130 microseconds per new name).
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+import psycopg
+from psycopg import errors, sql
+from psycopg.rows import dict_row
+
+from clerk.domain import choices
+from clerk.services import sync_format as fmt
+from clerk.services.hub_schema import LOCK_NAMESPACE
+from clerk.services.store import ServiceError, Unit, new_uid, now
+from clerk.services.sync_sqlite import MEMBER_COLUMNS, ORG_COLUMNS, TRANSFER_COLUMNS
+from clerk.services.sync_target import (
+    AlreadyMerged, Conflict, Existing, FileRecord, Source, TargetRefusal, dumps, loads,
+)
+
+_INT_COLUMNS = {"migrant", "mutual_aid", "hardship", "employee_count"}
+_NOT_NULL_INTS = ("migrant", "mutual_aid", "hardship")
+LIVE_TWICE_LOCK = 0  # second key of the hub-wide lock (unit codes hash to the others)
+
+
+class _Table:
+    """How one table is staged and written: its own columns, and the uid references it resolves."""
+
+    def __init__(self, name: str, columns: tuple[str, ...], refs: dict[str, tuple[str, str]], snapshot: str):
+        self.name = name
+        self.columns = columns
+        self.refs = refs  # id column -> (uid column in the stage, referenced table)
+        self.stage = f"clerk_stage_{name}"
+        # stage: op ('i'/'u'), id (updates), ord, journal unit and op, before (JSON), columns, uid refs
+        self.stage_columns = ("op", "id", "ord", "junit", "jop", "before", *columns, *(u for u, _ in refs.values()))
+        self.snapshot = snapshot  # SQL building the journal's after-image from row r and stage s
+
+    def ddl(self) -> str:
+        def kind(c: str) -> str:
+            return "bigint" if c in ("id", "ord") or c in _INT_COLUMNS else "text"
+
+        cols = ", ".join(f"{c} {kind(c)}" for c in self.stage_columns)
+        return f"CREATE TEMP TABLE IF NOT EXISTS {self.stage} ({cols}) ON COMMIT DELETE ROWS"
+
+
+_HIDDEN = "- 'created_at' - 'updated_at' - 'name_pinyin' - 'name_initials'"
+TABLES = {
+    "organisations": _Table(
+        "organisations", ORG_COLUMNS, {"parent_id": ("parent_uid", "organisations")},
+        f"(to_jsonb(r) {_HIDDEN} || jsonb_build_object('parent_uid', s.parent_uid))::text",
+    ),
+    "members": _Table(
+        "members", MEMBER_COLUMNS, {"org_id": ("org_uid", "organisations")},
+        f"(to_jsonb(r) {_HIDDEN} || jsonb_build_object('org_uid', s.org_uid))::text",
+    ),
+    "transfers": _Table(
+        "transfers", TRANSFER_COLUMNS,
+        {"member_id": ("member_uid", "members"), "from_org_id": ("from_org_uid", "organisations"),
+         "to_org_id": ("to_org_uid", "organisations")},
+        "(to_jsonb(r) || jsonb_build_object('member_uid', s.member_uid, 'from_org_uid', s.from_org_uid,"
+        " 'to_org_uid', s.to_org_uid))::text",
+    ),
+}
+
+
+class HubUnit(Unit):
+    """The hub's own unit: a city (2- or 4-digit code) or a district (6) merging on PostgreSQL."""
+
+    @property
+    def level(self) -> str:
+        return "district" if len(self.code) == 6 else "city"
+
+    @property
+    def level_label(self) -> str:
+        return "区县总工会" if self.level == "district" else "市级总工会"
+
+
+class PostgresTarget:
+    def __init__(self, conn: psycopg.Connection, unit: Unit, url_label: str = ""):
+        self.conn = conn
+        self.unit = unit
+        self.label = url_label
+        self._clerk = unit.clerk
+        self._rows: dict[str, list[tuple]] = {t: [] for t in TABLES}
+        self._journal: list[tuple] = []
+        self._touched: dict[tuple[str, str], tuple[str, int, str | None]] = {}
+        self._members_here: set[str] = set()
+        self._journaled = False
+        self._staged = False
+
+    # -- transactions and bookkeeping -----------------------------------------------------------
+    def backup(self, reason: str) -> Path | None:
+        return None  # one transaction per file; backing up the server is the server's job (pg_dump)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self._members_here.clear()
+        try:
+            with self.conn.transaction():
+                # The staging joins probe indexes of tables that grow to millions of rows; with
+                # the default cost of a random read (made for spinning disks) the planner starts
+                # scanning them whole long before that is cheaper.
+                self.conn.execute("SET LOCAL random_page_cost = 1.1")
+                yield
+                self.flush()
+        except BaseException:
+            self._staged = False  # temporary tables created in a rolled-back transaction are gone
+            raise
+        finally:
+            for rows in self._rows.values():
+                rows.clear()
+            self._journal.clear()
+            self._touched.clear()
+
+    def lock(self, code: str) -> None:
+        """Hold the unit's merge lock until the transaction ends."""
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, code))
+
+    def source(self, code: str) -> Source | None:
+        row = self.conn.execute(
+            "SELECT code, name, level, last_seq, files, updated_at FROM sync_sources WHERE code = %s", (code,)
+        ).fetchone()
+        return Source(*row) if row else None
+
+    def sources(self) -> list[Source]:
+        rows = self.conn.execute("SELECT code, name, level, last_seq, files, updated_at FROM sync_sources ORDER BY code")
+        return [Source(*r) for r in rows]
+
+    def find_file(self, code: str, first: int, last: int, checksum: str) -> FileRecord | None:
+        row = self.conn.execute(
+            "SELECT id, source_code, file_name, mode, first_seq, last_seq, merged_at, forced_gap FROM sync_files"
+            " WHERE source_code = %s AND first_seq = %s AND last_seq = %s AND checksum = %s",
+            (code, first, last, checksum),
+        ).fetchone()
+        return FileRecord(*row) if row else None
+
+    def start_file(self, manifest: fmt.Manifest, file_name: str, sha256: str, forced_gap: str | None) -> int:
+        m = manifest
+        self.lock(m.unit_code)
+        # Checked again under the lock: another clerk may have merged this file (or the one
+        # before it) since the rules looked.
+        seen = self.find_file(m.unit_code, m.first_seq, m.last_seq, m.checksum)
+        if seen is not None:
+            raise AlreadyMerged(f"另一位经办人已于 {seen.merged_at} 合并了这个文件（{m.unit_name} 序号 {m.range_label}），这次没有任何改动。")
+        source = self.source(m.unit_code)
+        last = source.last_seq if source else 0
+        if m.first_seq > last + 1 and forced_gap is None:
+            raise TargetRefusal(
+                f"{m.unit_name}（{m.unit_code}）目前合并到序号 {last}，缺少序号 {last + 1}-{m.first_seq - 1} 的同步文件。"
+                "请先合并缺少的文件。"
+            )
+        stamp = now()
+        self.conn.execute(
+            "INSERT INTO sync_sources (code, name, level, updated_at) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level",
+            (m.unit_code, m.unit_name, m.level, stamp),
+        )
+        try:
+            with self.conn.transaction():
+                row = self.conn.execute(
+                    "INSERT INTO sync_files (source_code, file_name, file_sha256, checksum, mode, first_seq, last_seq,"
+                    " exported_at, merged_at, merged_by, forced_gap) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                    " RETURNING id",
+                    (m.unit_code, file_name, sha256, m.checksum, m.mode, m.first_seq, m.last_seq, m.created_at, stamp,
+                     self._clerk, forced_gap),
+                ).fetchone()
+        except errors.UniqueViolation:
+            raise AlreadyMerged(f"另一位经办人刚刚合并了这个文件（{m.unit_name} 序号 {m.range_label}），这次没有任何改动。") from None
+        return row[0]
+
+    def finish_file(self, file_id: int, counts: dict[str, int], manifest: fmt.Manifest, last_seq: int) -> None:
+        self.flush()
+        self.conn.execute(
+            "UPDATE sync_files SET inserted = %s, updated = %s, unchanged = %s, conflicts = %s WHERE id = %s",
+            (counts["inserted"], counts["updated"], counts["unchanged"], counts["conflicts"], file_id),
+        )
+        self.conn.execute(
+            "UPDATE sync_sources SET last_seq = greatest(last_seq, %s), files = files + 1, updated_at = %s WHERE code = %s",
+            (last_seq, now(), manifest.unit_code),
+        )
+
+    # -- reading rows ---------------------------------------------------------------------------
+    def existing(self, tbl: str, uids: list[str]) -> dict[str, Existing]:
+        if not uids:
+            return {}
+        query, keys = _EXISTING[tbl]
+        found: dict[str, Existing] = {}
+        rows = self.conn.execute(query, {"tbl": tbl, "uids": uids, "hub": self.unit.code}).fetchall()
+        for row in rows:
+            values = dict(zip(keys, row[1 : 1 + len(keys)]))
+            source_code, source_seq, base, before, edited = row[1 + len(keys) :]
+            local_before = None
+            if edited:
+                b = loads(before) or {}
+                local_before = {k: b.get(k) for k in keys}
+            found[values["uid"]] = Existing(
+                row_id=row[0], values=values, source_code=source_code, source_seq=source_seq or 0,
+                base=loads(base), local_before=local_before,
+            )
+        if tbl == "members":
+            self._members_here.update(found)
+        return found
+
+    def member(self, uid: str) -> dict[str, Any] | None:
+        self.flush()
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            return cur.execute(
+                "SELECT m.*, o.uid AS org_uid, o.name AS org_name FROM members m"
+                " LEFT JOIN organisations o ON o.id = m.org_id WHERE m.uid = %s",
+                (uid,),
+            ).fetchone()
+
+    def is_live(self, uid: str) -> bool:
+        row = self.conn.execute("SELECT status, deleted_at FROM members WHERE uid = %s", (uid,)).fetchone()
+        return bool(row) and row[0] == choices.LIVE and row[1] is None
+
+    def live_twice(self, uids: list[str]) -> list[tuple[str, str, str]]:
+        self.flush()
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_NAMESPACE, LIVE_TWICE_LOCK))
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS clerk_live_uids (uid text) ON COMMIT DELETE ROWS")
+        self.conn.execute("TRUNCATE clerk_live_uids")
+        with self.conn.cursor().copy("COPY clerk_live_uids (uid) FROM STDIN") as copy:
+            for uid in uids:
+                copy.write_row((uid,))
+        self.conn.execute("ANALYZE clerk_live_uids")
+        rows = self.conn.execute(
+            "SELECT m.uid, o.uid, m.id_number FROM clerk_live_uids t JOIN members m ON m.uid = t.uid"
+            " JOIN members o ON o.id_number = m.id_number AND o.id <> m.id AND o.deleted_at IS NULL"
+            " AND o.status = %s WHERE m.status = %s AND m.deleted_at IS NULL",
+            (choices.LIVE, choices.LIVE),
+        ).fetchall()
+        return [tuple(r) for r in rows]
+
+    def unit_name(self, code: str) -> str:
+        if code == self.unit.code:
+            return self.unit.name
+        row = self.conn.execute("SELECT name FROM sync_sources WHERE code = %s", (code,)).fetchone()
+        return row[0] if row else code
+
+    # -- writing rows -----------------------------------------------------------------------------
+    def insert(self, tbl: str, values: dict[str, Any], source_code: str, source_seq: int) -> bool:
+        if tbl == "transfers" and not self._member_known(values.get("member_uid")):
+            return False  # a transfer of a member the hub does not hold (as the SQLite target)
+        self._stage(tbl, "i", None, source_code, "insert", None, values)
+        if tbl == "members":
+            self._members_here.add(values["uid"])
+        if tbl != "transfers":
+            self._touched[(tbl, values["uid"])] = (source_code, source_seq, None)
+        return True
+
+    def update(
+        self, tbl: str, current: Existing, values: dict[str, Any], source_code: str, source_seq: int,
+        base: dict[str, Any] | None, *, local: bool = False,
+    ) -> None:
+        if tbl == "transfers" and not self._member_known(values.get("member_uid")):
+            return
+        before = dumps({**{k: v for k, v in current.values.items() if k not in fmt.TIMESTAMPS}, "id": current.row_id})
+        op = "delete" if tbl == "members" and values.get("deleted_at") and not current.values.get("deleted_at") else "update"
+        self._stage(tbl, "u", current.row_id, self.unit.code if local else source_code, op, before, values)
+        if not local and tbl != "transfers":
+            self._touched[(tbl, current.values["uid"])] = (source_code, source_seq, dumps(base))
+
+    def touch(self, tbl: str, uid: str, source_code: str, source_seq: int, base: dict[str, Any] | None) -> None:
+        self._touched[(tbl, uid)] = (source_code, source_seq, dumps(base))
+
+    def local_update(self, tbl: str, uid: str, changes: dict[str, Any]) -> None:
+        current = self.existing(tbl, [uid]).get(uid)
+        if current is None:
+            raise ServiceError("找不到要修改的记录（可能已被删除）。")
+        values = {**current.values, **changes, "updated_at": now()}
+        self.update(tbl, current, values, self.unit.code, current.source_seq, None, local=True)
+        self.flush()
+
+    def add_transfer(self, member_uid: str, to_uid: str, reason: str) -> None:
+        """A transfer the hub records when it settles a person 在册 in two units."""
+        older, newer = self.member(member_uid), self.member(to_uid)
+        if older is None or newer is None:
+            return
+        values = {
+            "uid": new_uid(), "unit_code": older["unit_code"], "member_uid": member_uid,
+            "from_org_uid": older["org_uid"], "to_org_uid": newer["org_uid"], "from_outside": None,
+            "to_outside": self.unit_name(newer["unit_code"]), "transferred_on": date.today().isoformat(),
+            "reason": reason, "created_at": now(),
+        }
+        self._stage("transfers", "i", None, self.unit.code, "insert", None, values)
+        self.flush()
+
+    def _member_known(self, uid: str | None) -> bool:
+        if not uid:
+            return False
+        if uid in self._members_here:
+            return True
+        self.flush()
+        if self.conn.execute("SELECT 1 FROM members WHERE uid = %s", (uid,)).fetchone():
+            self._members_here.add(uid)
+            return True
+        return False
+
+    def _stage(self, tbl: str, op: str, row_id: int | None, junit: str, jop: str, before: str | None,
+               values: dict[str, Any]) -> None:
+        spec = TABLES[tbl]
+        row = [values.get(c) for c in spec.columns]
+        if tbl == "members":
+            for i in _MEMBER_INT_AT:
+                if row[i] is None:
+                    row[i] = 0
+            if not row[_MEMBER_STATUS_AT]:
+                row[_MEMBER_STATUS_AT] = choices.LIVE
+        elif tbl == "organisations" and not row[_ORG_STATUS_AT]:
+            row[_ORG_STATUS_AT] = "正常"
+        elif tbl == "transfers" and not row[_TRANSFER_ON_AT]:
+            row[_TRANSFER_ON_AT] = date.today().isoformat()
+        stamp = None
+        for i in spec.stamp_at:
+            if not row[i]:
+                stamp = stamp or now()
+                row[i] = stamp
+        rows = self._rows[tbl]
+        rows.append((op, row_id, len(rows), junit, jop, before, *row, *(values.get(u) for u, _ in spec.refs.values())))
+
+    def _log(self, unit_code: str, tbl: str, row_id: int, uid: str, op: str, before, after) -> None:
+        self._journal.append((now(), self._clerk, unit_code, tbl, row_id, uid, op, dumps(before), dumps(after)))
+
+    # -- flushing ---------------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Write what is buffered; records touched get the journal position after their change."""
+        try:
+            for tbl in ("organisations", "members", "transfers"):
+                if self._rows[tbl]:
+                    self._flush_table(TABLES[tbl])
+            if self._journal:
+                with self.conn.cursor().copy(
+                    "COPY journal (at, clerk, unit_code, tbl, row_id, row_uid, op, before, after) FROM STDIN"
+                ) as copy:
+                    for entry in self._journal:
+                        copy.write_row(entry)
+                self._journal.clear()
+                self._journaled = True
+            if self._touched:
+                self._flush_touched()
+        except errors.IntegrityError as exc:
+            raise TargetRefusal(self._integrity(exc)) from None
+
+    def _ensure_stage(self) -> None:
+        if not self._staged:
+            for spec in TABLES.values():
+                self.conn.execute(spec.ddl())
+            self.conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS clerk_stage_touched"
+                " (tbl text, uid text, source_code text, source_seq bigint, base text) ON COMMIT DELETE ROWS"
+            )
+            self._staged = True
+
+    def _flush_table(self, spec: _Table) -> None:
+        self._ensure_stage()
+        rows = self._rows[spec.name]
+        stage = spec.stage
+        self.conn.execute(f"TRUNCATE {stage}")
+        with self.conn.cursor().copy(f"COPY {stage} ({', '.join(spec.stage_columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        self._failed_rows = rows
+        self.conn.execute(f"ANALYZE {stage}")
+        for step in ("update", "insert"):
+            if self.conn.execute(_SQL[spec.name][step], {"at": now(), "clerk": self._clerk}).rowcount > 0:
+                self._journaled = True
+        if spec.name == "organisations":
+            self.conn.execute(_FIX_PARENTS)
+        rows.clear()
+
+    def _flush_touched(self) -> None:
+        self._ensure_stage()
+        if self._journaled:
+            jseq = self.conn.execute("SELECT currval(pg_get_serial_sequence('journal', 'seq'))").fetchone()[0]
+        else:
+            jseq = self.conn.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0]
+        self.conn.execute("TRUNCATE clerk_stage_touched")
+        with self.conn.cursor().copy("COPY clerk_stage_touched (tbl, uid, source_code, source_seq, base) FROM STDIN") as copy:
+            for (tbl, uid), (code, seq, base) in self._touched.items():
+                copy.write_row((tbl, uid, code, seq, base))
+        self.conn.execute(
+            "INSERT INTO sync_rows (tbl, uid, source_code, source_seq, jseq, base)"
+            " SELECT tbl, uid, source_code, source_seq, %s, base FROM clerk_stage_touched"
+            " ON CONFLICT (tbl, uid) DO UPDATE SET source_code = excluded.source_code,"
+            " source_seq = greatest(sync_rows.source_seq, excluded.source_seq), jseq = excluded.jseq,"
+            " base = excluded.base",
+            (jseq,),
+        )
+        self._touched.clear()
+
+    def _integrity(self, exc: errors.IntegrityError) -> str:
+        constraint = exc.diag.constraint_name or ""
+        detail = exc.diag.message_detail or ""
+        rows = getattr(self, "_failed_rows", [])
+        if constraint == "members_person":
+            spec = TABLES["members"]
+            at = 6 + spec.columns.index("id_number")
+            name_at = 6 + spec.columns.index("name")
+            name = next((r[name_at] for r in rows if len(r) > at and r[at] and r[at] in detail), "")
+            return (
+                f"会员 {name} 的身份证号与汇总库中同一单位的另一条记录相同。"
+                "可能缺少中间的同步文件：请先合并缺少的文件，或让该单位导出完整文件后再合并。"
+            )
+        if constraint == "organisations_uscc":
+            return "有工会组织的统一社会信用代码与汇总库中同一单位的另一个组织相同。请让该单位导出完整文件后再合并。"
+        return f"记录无法写入汇总库（{exc.diag.message_primary}）。"
+
+    # -- conflicts --------------------------------------------------------------------------------
+    def open_conflicts(self, kind: str, tbl: str, row_uids: list[str]) -> dict[str, Conflict]:
+        if not self.conn.execute("SELECT 1 FROM sync_conflicts WHERE status = 'open' LIMIT 1").fetchone():
+            return {}
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(
+                f"{_CONFLICT_SELECT} WHERE c.status = 'open' AND c.kind = %s AND c.tbl = %s AND c.row_uid = ANY(%s)",
+                (kind, tbl, row_uids),
+            ).fetchall()
+        return {c.row_uid: c for c in map(_conflict, rows)}
+
+    def add_conflict(
+        self, kind: str, tbl: str, row_uid: str, source_code: str, file_id: int | None, incoming: dict[str, Any],
+        local: dict[str, Any] | None, fields: list[str], other_uid: str | None = None, id_number: str | None = None,
+    ) -> int:
+        uid = new_uid()
+        record = {
+            "uid": uid, "kind": kind, "tbl": tbl, "row_uid": row_uid, "other_uid": other_uid, "id_number": id_number,
+            "source_code": source_code, "file_id": file_id, "fields": dumps(fields) if fields else None,
+            "incoming": dumps(incoming), "local": dumps(local), "created_at": now(),
+        }
+        query = sql.SQL("INSERT INTO sync_conflicts ({}) VALUES ({}) RETURNING id").format(
+            sql.SQL(", ").join(map(sql.Identifier, record)), sql.SQL(", ").join(sql.Placeholder() * len(record))
+        )
+        conflict_id = self.conn.execute(query, list(record.values())).fetchone()[0]
+        self._log(self.unit.code, "sync_conflicts", conflict_id, uid, "insert", None,
+                  {"kind": kind, "row_uid": row_uid, "other_uid": other_uid, "source_code": source_code, "fields": fields})
+        return conflict_id
+
+    def update_conflict(self, conflict_id: int, incoming: dict[str, Any], local: dict[str, Any] | None, fields: list[str]) -> None:
+        self.conn.execute(
+            "UPDATE sync_conflicts SET incoming = %s, local = %s, fields = %s WHERE id = %s",
+            (dumps(incoming), dumps(local), dumps(fields) if fields else None, conflict_id),
+        )
+
+    def close_conflict(self, conflict_id: int, resolution: str, note: str) -> None:
+        row = self.conn.execute("SELECT uid, status FROM sync_conflicts WHERE id = %s", (conflict_id,)).fetchone()
+        self.conn.execute(
+            "UPDATE sync_conflicts SET status = 'resolved', resolution = %s, resolved_at = %s, resolved_by = %s,"
+            " note = %s WHERE id = %s",
+            (resolution, now(), self._clerk, note, conflict_id),
+        )
+        self._log(self.unit.code, "sync_conflicts", conflict_id, row[0], "update", {"status": row[1]},
+                  {"status": "resolved", "resolution": resolution, "note": note})
+
+    def conflicts(self, status: str | None = "open") -> list[Conflict]:
+        where = "WHERE c.status = %s" if status else ""
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(f"{_CONFLICT_SELECT} {where} ORDER BY c.id", (status,) if status else ()).fetchall()
+        return [_conflict(r) for r in rows]
+
+    def conflict(self, ref: int | str) -> Conflict | None:
+        text = str(ref).strip()
+        column, value = ("c.id", int(text)) if text.isdigit() else ("c.uid", text)
+        if column == "c.id" and value > 2**62:
+            return None
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            row = cur.execute(f"{_CONFLICT_SELECT} WHERE {column} = %s", (value,)).fetchone()
+        return _conflict(row) if row else None
+
+    def conflict_last_seq(self, conflict: Conflict) -> int:
+        row = self.conn.execute(
+            "SELECT f.last_seq FROM sync_conflicts c JOIN sync_files f ON f.id = c.file_id WHERE c.id = %s",
+            (conflict.id,),
+        ).fetchone()
+        return row[0] if row else 0
+
+
+_MEMBER_INT_AT = [MEMBER_COLUMNS.index(c) for c in _NOT_NULL_INTS]
+_MEMBER_STATUS_AT = MEMBER_COLUMNS.index("status")
+_ORG_STATUS_AT = ORG_COLUMNS.index("status")
+_TRANSFER_ON_AT = TRANSFER_COLUMNS.index("transferred_on")
+for _spec in TABLES.values():
+    _spec.stamp_at = [_spec.columns.index(c) for c in ("created_at", "updated_at") if c in _spec.columns]
+
+
+# -- per-table SQL ---------------------------------------------------------------------------------
+
+
+def _ref(id_col: str, uid_col: str, table: str) -> str:
+    # A scalar subquery per row: always an index probe, whatever the planner thinks of the stage.
+    return f"(SELECT x.id FROM {table} x WHERE x.uid = s.{uid_col})"
+
+
+def _table_sql(spec: _Table) -> dict[str, str]:
+    cols = list(spec.columns) + list(spec.refs)
+    values = [f"s.{c}" for c in spec.columns] + [_ref(i, u, t) for i, (u, t) in spec.refs.items()]
+    # (an organisation's parent in the same file may not exist yet: _FIX_PARENTS sets it after)
+    journal = (
+        "INSERT INTO journal (at, clerk, unit_code, tbl, row_id, row_uid, op, before, after)"
+        f" SELECT %(at)s, %(clerk)s, s.junit, '{spec.name}', r.id, r.uid, s.jop, s.before, {spec.snapshot}"
+        " FROM written r JOIN {stage} s ON s.{key} ORDER BY s.ord"
+    )
+    insert = (
+        f"WITH written AS (INSERT INTO {spec.name} ({', '.join(cols)})"
+        f" SELECT {', '.join(values)} FROM {spec.stage} s WHERE s.op = 'i' ORDER BY s.ord RETURNING *) "
+        + journal.format(stage=spec.stage, key="uid = r.uid AND s.op = 'i'")
+    )
+    assignments = ", ".join(f"{c} = {v}" for c, v in zip(cols[1:], values[1:]))
+    update = (
+        f"WITH written AS (UPDATE {spec.name} t SET {assignments} FROM {spec.stage} s"
+        f" WHERE s.op = 'u' AND t.id = s.id RETURNING t.*) "
+        + journal.format(stage=spec.stage, key="id = r.id AND s.op = 'u'")
+    )
+    return {"insert": insert, "update": update}
+
+
+_SQL = {name: _table_sql(spec) for name, spec in TABLES.items()}
+_FIX_PARENTS = (
+    "UPDATE organisations g SET parent_id = p.id FROM clerk_stage_organisations s, organisations p"
+    " WHERE g.uid = s.uid AND p.uid = s.parent_uid AND g.parent_id IS DISTINCT FROM p.id"
+)
+
+
+def _existing_sql(table: str, alias: str, keys: tuple[str, ...], joins: str, special: dict[str, str]) -> str:
+    cols = ", ".join(special.get(k, f"{alias}.{k}") for k in keys)
+    edited = (
+        f" LEFT JOIN LATERAL (SELECT j.before, true AS found FROM journal j WHERE j.tbl = %(tbl)s"
+        f" AND j.row_id = {alias}.id AND j.seq > coalesce(s.jseq, 0) AND j.unit_code = %(hub)s"
+        " ORDER BY j.seq LIMIT 1) lb ON true"
+    ) if table != "transfers" else " LEFT JOIN LATERAL (SELECT NULL::text AS before, false AS found) lb ON true"
+    return (
+        f"SELECT {alias}.id, {cols}, s.source_code, s.source_seq, s.base, lb.before, coalesce(lb.found, false)"
+        f" FROM {table} {alias} {joins}"
+        f" LEFT JOIN sync_rows s ON s.tbl = %(tbl)s AND s.uid = {alias}.uid{edited}"
+        f" WHERE {alias}.uid = ANY(%(uids)s)"
+    )
+
+
+_EXISTING = {
+    "members": (
+        _existing_sql("members", "m", fmt.MEMBER_KEYS, "LEFT JOIN organisations o ON o.id = m.org_id", {"org_uid": "o.uid"}),
+        fmt.MEMBER_KEYS,
+    ),
+    "organisations": (
+        _existing_sql("organisations", "g", fmt.ORG_KEYS, "LEFT JOIN organisations p ON p.id = g.parent_id",
+                      {"parent_uid": "p.uid"}),
+        fmt.ORG_KEYS,
+    ),
+    "transfers": (
+        _existing_sql(
+            "transfers", "t", fmt.TRANSFER_KEYS,
+            "JOIN members m ON m.id = t.member_id LEFT JOIN organisations fo ON fo.id = t.from_org_id"
+            " LEFT JOIN organisations tor ON tor.id = t.to_org_id",
+            {"member_uid": "m.uid", "from_org_uid": "fo.uid", "to_org_uid": "tor.uid"},
+        ),
+        fmt.TRANSFER_KEYS,
+    ),
+}
+
+_CONFLICT_SELECT = (
+    "SELECT c.id, c.uid, c.kind, c.tbl, c.row_uid, c.other_uid, c.id_number, c.source_code, c.fields, c.incoming,"
+    " c.local, c.status, c.resolution, c.resolved_at, c.resolved_by, c.note, c.created_at,"
+    " src.name AS source_name, om.unit_code AS other_unit, os.name AS other_unit_name, om.name AS other_name,"
+    " om.status AS other_status, om.joined_on AS other_joined_on"
+    " FROM sync_conflicts c LEFT JOIN sync_sources src ON src.code = c.source_code"
+    " LEFT JOIN members om ON om.uid = c.other_uid LEFT JOIN sync_sources os ON os.code = om.unit_code"
+)
+
+
+def _conflict(row: dict[str, Any]) -> Conflict:
+    return Conflict(
+        id=row["id"], uid=row["uid"], kind=row["kind"], tbl=row["tbl"], row_uid=row["row_uid"],
+        other_uid=row["other_uid"], id_number=row["id_number"], source_code=row["source_code"],
+        fields=json.loads(row["fields"]) if row["fields"] else [], incoming=loads(row["incoming"]) or {},
+        local=loads(row["local"]), status=row["status"], resolution=row["resolution"],
+        resolved_at=row["resolved_at"], resolved_by=row["resolved_by"], note=row["note"], created_at=row["created_at"],
+        extra={
+            "source_name": row["source_name"] or row["source_code"],
+            "other_unit": row["other_unit"],
+            "other_unit_name": row["other_unit_name"] or row["other_unit"],
+            "other_name": row["other_name"],
+            "other_status": row["other_status"],
+            "other_joined_on": row["other_joined_on"],
+        },
+    )
