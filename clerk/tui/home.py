@@ -43,7 +43,7 @@ class HomeScreen(Screen[None]):
         Binding("s", "app.sync", "同步"),
         Binding("r", "app.report", "报表"),
         Binding("i", "app.import_roster", "导入"),
-        Binding("b", "app.batches", "批次"),
+        Binding("b", "app.batches", "导入记录", show=False),
         Binding("q", "app.quit", "退出"),
     ]
     DEFAULT_CSS = """
@@ -59,7 +59,7 @@ class HomeScreen(Screen[None]):
             for key, label in FIGURES:
                 yield Figure(label, key)
         yield Static("", id="coverage")
-        yield Static("按 m 查找会员，n 登记，i 导入花名册，b 导入记录，o 组织，s 同步，r 报表；ctrl+p 全部命令。", classes="hint")
+        yield Static("按 m 查找会员，n 登记新会员，o 组织机构，s 同步，r 报表；ctrl+p 打开全部命令。", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
