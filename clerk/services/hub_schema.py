@@ -132,9 +132,10 @@ def apply(conn) -> None:
     target = version()
     if current == target:
         return
-    for v in range((current or 0) + 1, target + 1):
-        for stmt in MIGRATIONS.get(v, []) if current else []:
-            conn.execute(stmt)
+    if current is not None:  # a new hub gets the current schema whole; only an existing one migrates
+        for v in range(current + 1, target + 1):
+            for stmt in MIGRATIONS.get(v, []):
+                conn.execute(stmt)
     for stmt in translated():
         conn.execute(stmt)
     conn.execute(hub_sql())
