@@ -323,8 +323,8 @@ async def test_summary_screen_and_home_coverage(store, town):
         assert isinstance(summary, OrgSummaryScreen)
         totals = rendered(summary.query_one("#totals", Static).content)
         assert "在用工会组织 7 个；在册会员 7 人，其中农民工 3 人、新就业形态 2 人" in totals
-        assert summary.query_one("#big-table").row_count == 2
-        assert summary.query_one("#org-table").row_count == 7
+        assert summary.query_one("#big-table").total == 2
+        assert summary.query_one("#org-table").total == 7
         await pilot.press("escape")
         assert app.screen is screen
 
@@ -346,3 +346,30 @@ def test_org_tree_snapshot(snap_compare, store, town):
         await pilot.pause()
 
     assert snap_compare(make_app(store.path, store=store), run_before=run_before, terminal_size=SIZE)
+
+
+async def test_a_big_township_builds_its_tree_as_it_is_opened(store):
+    root = organisations.create(store, {"name": "大镇总工会", "kind": "乡镇(街道)总工会"})
+    villages = [organisations.create(store, {"name": f"{v}村工会", "kind": "村(社区)工会", "parent_id": root}) for v in "东西"]
+    for i in range(320):
+        organisations.create(store, {"name": f"第{i:03d}联合工会", "kind": "联合工会", "parent_id": villages[i % 2]})
+    async with make_app(store.path, store=store).run_test(size=SIZE) as pilot:
+        screen = await open_tree(pilot)
+        assert len(screen.info) == 323
+        assert set(screen.nodes) == {root, *villages}  # enterprises wait until a village opens
+        await cursor_to(pilot, screen, villages[1])
+        await pilot.press("space")
+        await pilot.pause()
+        assert len(screen.nodes) == 3 + 160
+        assert screen.nodes[villages[1]].is_expanded
+        # a move under an organisation whose village was never opened shows it there
+        moved = screen.info[villages[1]].children[0].id
+        await cursor_to(pilot, screen, moved)
+        await pilot.press("m")
+        await pilot.pause()
+        pilot.app.screen.query_one("#query", Input).value = "第000联"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.nodes[moved].parent is screen.nodes[organisations.find(store, "第000联合工会")]
+        assert screen.current_id() == moved

@@ -13,6 +13,37 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from clerk.services import coverage
 
 
+class PagedTable(DataTable):
+    """A DataTable given all its rows at once but drawing them a page at a time, the next page
+    as the cursor nears the end: measuring 5,000 rows up front would take seconds."""
+
+    PAGE = 200
+
+    def __init__(self, **kwargs):
+        super().__init__(cursor_type="row", **kwargs)
+        self.pending: list = []
+        self.row_of = tuple
+
+    def set_rows(self, items, row_of) -> None:
+        """items: the records; row_of(item) -> the cells, called only for the rows drawn."""
+        self.clear()
+        self.pending = list(items)
+        self.row_of = row_of
+        self._more()
+
+    def _more(self) -> None:
+        page, self.pending = self.pending[: self.PAGE], self.pending[self.PAGE :]
+        self.add_rows(self.row_of(item) for item in page)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.pending and event.cursor_row >= self.row_count - 20:
+            self._more()
+
+    @property
+    def total(self) -> int:
+        return self.row_count + len(self.pending)
+
+
 def _n(value: int | None) -> Text:
     return Text("—" if value is None else f"{value:,}", justify="right")
 
@@ -32,13 +63,13 @@ class OrgSummaryScreen(Screen[None]):
         yield Static("", id="totals")
         with TabbedContent(initial="big"):
             with TabPane("25人以上企业", id="big"):
-                yield DataTable(id="big-table", cursor_type="row", zebra_stripes=True)
+                yield PagedTable(id="big-table", zebra_stripes=True)
             with TabPane("类型与行业", id="kinds"):
                 with Horizontal(id="kinds-row"):
                     yield DataTable(id="kind-table", cursor_type="row")
                     yield DataTable(id="industry-table", cursor_type="row")
             with TabPane("各工会会员", id="per-org"):
-                yield DataTable(id="org-table", cursor_type="row", zebra_stripes=True)
+                yield PagedTable(id="org-table", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -53,11 +84,11 @@ class OrgSummaryScreen(Screen[None]):
         ]
         self.query_one("#totals", Static).update("\n".join(lines))
 
-        big = self.query_one("#big-table", DataTable)
+        big = self.query_one("#big-table", PagedTable)
         big.add_columns("企业工会", "职工", "会员", "入会率")
-        big.add_rows(
-            (o.name[:24], _n(o.employees), _n(o.members), Text(o.rate_label + ("！" if (o.rate or 0) > 1 else ""), justify="right"))
-            for o in s.big
+        big.set_rows(
+            s.big,
+            lambda o: (o.name[:24], _n(o.employees), _n(o.members), Text(o.rate_label + ("！" if (o.rate or 0) > 1 else ""), justify="right")),
         )
         kinds = self.query_one("#kind-table", DataTable)
         kinds.add_columns("组织类型", "个数")
@@ -65,10 +96,10 @@ class OrgSummaryScreen(Screen[None]):
         industries = self.query_one("#industry-table", DataTable)
         industries.add_columns("行业", "个数")
         industries.add_rows((industry, _n(count)) for industry, count in s.by_industry)
-        per_org = self.query_one("#org-table", DataTable)
+        per_org = self.query_one("#org-table", PagedTable)
         per_org.add_columns("工会", "会员", "农民工", "新就业形态", "职工")
-        per_org.add_rows(
-            (o.name[:22], _n(o.members), _n(o.migrant), _n(o.new_form), _n(o.employees)) for o in s.per_org
+        per_org.set_rows(
+            s.per_org, lambda o: (o.name[:22], _n(o.members), _n(o.migrant), _n(o.new_form), _n(o.employees))
         )
         if any((o.rate or 0) > 1 for o in s.big):
             self.notify("有企业的会员数多于职工人数（标 ！），请核对职工人数。", severity="warning", timeout=6)

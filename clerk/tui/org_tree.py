@@ -55,8 +55,10 @@ class OrgTreeScreen(Screen[None]):
     def __init__(self, select: int | None = None):
         super().__init__()
         self.show_dissolved = False
-        self.nodes: dict[int, TreeNode[int]] = {}
-        self.info: dict[int, organisations.Node] = {}
+        self.nodes: dict[int, TreeNode[int]] = {}  # the tree nodes built so far
+        self.info: dict[int, organisations.Node] = {}  # every organisation shown
+        self.loaded: set[int] = set()  # organisations whose children are tree nodes
+        self.shown = False
         self.select_id = select
 
     def compose(self) -> ComposeResult:
@@ -75,63 +77,96 @@ class OrgTreeScreen(Screen[None]):
         self.query_one(Tree).focus()
 
     def on_screen_resume(self) -> None:
-        if self.nodes:  # back from a member list, form or dialog: counts may have changed
+        if self.shown:  # back from a member list, form or dialog: counts may have changed
             self.reload()
+        self.shown = True
 
     # -- building -------------------------------------------------------------------------------
     def reload(self, select: int | None = None) -> None:
-        """Rebuild from the database, keeping expanded nodes; the cursor goes to `select`."""
+        """Rebuild from the database, keeping expanded nodes; the cursor goes to `select`.
+
+        A big township's tree is built lazily: an organisation's children become tree nodes
+        when it is first expanded, so opening costs the visible nodes, not all 5,000.
+        """
         tree: Tree[int] = self.query_one(Tree)
         # A selection still waiting for the cursor to move (a reload right after a save) wins.
         if select is not None:
             self.select_id = select
         current = self.select_id if self.select_id is not None else self.current_id()
-        expanded = {oid for oid, n in self.nodes.items() if n.is_expanded}
-        first_time = not self.nodes
+        expanded = [oid for oid, n in self.nodes.items() if n.is_expanded]
+        first_time = not self.info
         roots = organisations.tree(self.app.store, include_dissolved=self.show_dissolved)
         self.nodes.clear()
         self.info.clear()
+        self.loaded.clear()
         tree.clear()
-        self._add_nodes(tree, roots)
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            self.info[node.id] = node
+            stack.extend(node.children)
+        for root in roots:
+            self._add(tree.root, root)
+        if len(self.info) <= EXPAND_ALL_UP_TO:
+            for oid in list(self.info):
+                self._open(oid)
+        elif first_time:
+            for root in roots:
+                self._open(root.id)
+        for oid in expanded:
+            if oid in self.info:
+                self._open(oid)
+        self._heading()
+        if not self.info:
+            self.query_one("#detail", Static).update("还没有工会组织。按 a 添加本乡镇（街道）总工会。")
+            return
+        if current not in self.info:
+            current = roots[0].id
+        self._reveal(current)
+        self.call_after_refresh(self._move_to, self.nodes[current])
+
+    def _heading(self) -> None:
         total = len(self.info)
-        expand_all = total <= EXPAND_ALL_UP_TO
-        for oid, tnode in self.nodes.items():
-            if not tnode.children:
-                continue
-            info = self.info[oid]
-            if first_time:
-                if expand_all or info.parent_id is None or info.parent_id not in self.info:
-                    tnode.expand()
-            elif oid in expanded:
-                tnode.expand()
         active = sum(1 for n in self.info.values() if n.active)
         unit = self.app.store.require_unit()
         extra = f"，已撤销 {total - active:,} 个" if self.show_dissolved else ""
         keys = "回车看会员 · 空格展开 · h " + ("隐藏已撤销" if self.show_dissolved else "显示已撤销")
         self.query_one("#heading", Static).update(f"{unit.name}：在用 {active:,} 个{extra}  [dim]{keys}[/]")
-        if not self.info:
-            self.query_one("#detail", Static).update("还没有工会组织。按 a 添加本乡镇（街道）总工会。")
-            return
-        target = self.nodes.get(current) if current is not None else None
-        if target is None:
-            target = next(iter(self.nodes.values()))
-        parent = target.parent
-        while parent is not None:
-            parent.expand()
-            parent = parent.parent
-        self.call_after_refresh(self._move_to, target)
 
-    def _add_nodes(self, tree: Tree[int], roots: list[organisations.Node]) -> None:
-        stack: list[tuple[TreeNode[int], organisations.Node]] = [(tree.root, n) for n in roots]
-        # Breadth-first keeps each parent's children in order and never recurses.
-        while stack:
-            next_level = []
-            for parent, node in stack:
-                tnode = parent.add(node_label(node), data=node.id, allow_expand=bool(node.children))
-                self.nodes[node.id] = tnode
-                self.info[node.id] = node
-                next_level.extend((tnode, c) for c in node.children)
-            stack = next_level
+    def _add(self, parent: TreeNode[int], node: organisations.Node) -> None:
+        self.nodes[node.id] = parent.add(node_label(node), data=node.id, allow_expand=bool(node.children))
+
+    def _load_children(self, org_id: int) -> None:
+        if org_id in self.loaded or org_id not in self.nodes:
+            return
+        self.loaded.add(org_id)
+        for child in self.info[org_id].children:
+            self._add(self.nodes[org_id], child)
+
+    def _reveal(self, org_id: int) -> None:
+        """Make the node of org_id exist and be visible: load and expand its ancestors."""
+        path = []
+        node = self.info.get(org_id)
+        while node is not None and node.parent_id in self.info:
+            path.append(node.parent_id)
+            node = self.info[node.parent_id]
+        for oid in reversed(path):
+            self._open(oid)
+
+    def _open(self, org_id: int) -> None:
+        self._reveal_parent_only(org_id)
+        self._load_children(org_id)
+        if self.info[org_id].children:
+            self.nodes[org_id].expand()
+
+    def _reveal_parent_only(self, org_id: int) -> None:
+        if org_id not in self.nodes:
+            self._reveal(org_id)
+
+    @on(Tree.NodeExpanded)
+    def _expanded(self, event: Tree.NodeExpanded) -> None:
+        if event.node.data is not None:
+            self._load_children(event.node.data)
 
     def _move_to(self, node: TreeNode[int]) -> None:
         tree: Tree[int] = self.query_one(Tree)
