@@ -495,8 +495,13 @@ def report(path: Path, args, built: bool, build_figures: dict, size_mb: float) -
             f"{label:36} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f} {r['max_ms']:8.2f}"
             f"  {int(r['median_total']):>8,}  {r['example']}"
         )
-    worst = max(r["p95_ms"] for r in results.values())
-    print(f"\nworst p95 {worst:.2f} ms (target < 20 ms); start-up {startup['startup_wall_s']:.2f} s (target < 1.5 s)")
+    targeted = {k: r for k, r in results.items() if not k.startswith("largest organisation")}
+    label, worst = max(((k, r["p95_ms"]) for k, r in targeted.items()), key=lambda kv: kv[1])
+    print(
+        f"\nworst p95 over the whole database: {worst:.2f} ms ({label}; target < 20 ms);"
+        f" start-up {startup['startup_wall_s']:.2f} s (target < 1.5 s)"
+    )
+    print("(searches within the largest organisation are shown for reference; they have no target)")
     print(f"peak RSS of this process: {_peak_rss_mb():.0f} MB")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()))
     print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min)")
