@@ -1,0 +1,68 @@
+"""The statistics report of a PostgreSQL hub: the same figures as SQLite; a city's per district."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from clerk.services import hub, hub_report, report, sync_export, sync_merge
+
+from hub_pg import hub_url, pg_admin, pg_server_url  # noqa: F401
+from sync_world import make_district, make_township, make_unit, register
+
+PERIOD = report.parse_period("2026")
+
+
+def _town(tmp_path, index, people, **extra):
+    store, orgs = make_township(tmp_path, index)
+    for i, seq in enumerate(people):
+        register(store, seq, orgs[1 + i % 2], migrant=i % 2, new_form=["快递员", "外卖送餐员", ""][i % 3], **extra)
+    return store
+
+
+def _export(store, tmp_path):
+    return sync_export.export(store, out_dir=tmp_path / "exports").path
+
+
+def test_hub_figures_equal_the_sqlite_district_figures(tmp_path, hub_url):
+    files = [_export(_town(tmp_path, 0, range(1, 12)), tmp_path), _export(_town(tmp_path, 1, range(50, 58)), tmp_path)]
+    district = make_district(tmp_path)
+    sync_merge.merge(district, files)
+    h = hub.init(hub_url, "500101", "测试区总工会", "区县经办人")
+    hub.merge(h, files)
+    assert hub_report.figures(hub_report.ReportSource(h), PERIOD) == report.figures(district, PERIOD)
+    h.close()
+
+
+def test_city_report_per_district_and_township(tmp_path, hub_url):
+    # District 500101 sends one file for its two townships; 500102003 sends its own.
+    district = make_district(tmp_path)
+    sync_merge.merge(district, [_export(_town(tmp_path, 0, range(1, 7)), tmp_path),
+                                _export(_town(tmp_path, 1, range(20, 24)), tmp_path)])
+    up = sync_export.export(district, out_dir=tmp_path / "up").path
+    far = make_unit(tmp_path, "500102003", "远山镇总工会", "远山经办人")
+    for seq in range(40, 43):
+        register(far, seq, new_form="快递员")
+    city = hub.init(hub_url, "5001", "测试市总工会", "市经办人")
+    hub.merge(city, [up, _export(far, tmp_path)])
+
+    path = hub_report.write_report(city, period="2026", out=tmp_path / "city.xlsx")
+    book = openpyxl.load_workbook(path)
+    summary = book["汇总"]
+    rows = [[c.value for c in r] for r in summary.iter_rows(min_row=4, max_col=5) if isinstance(r[2].value, int)]
+    assert [r[:3] for r in rows] == [
+        ["500101", "测试区总工会（小计）", 10],
+        ["500101001", "青山镇总工会", 6],
+        ["500101002", "石桥镇总工会", 4],
+        ["500102", "500102 区县（小计）", 3],
+        ["500102003", "远山镇总工会", 3],
+        ["5001", "测试市总工会合计", 13],
+    ]
+    assert "市级" in summary["A2"].value or "测试市总工会" in summary["A2"].value
+    categories = book["农民工和新就业形态"]
+    header = [c.value for c in categories[3]]
+    couriers = header.index("快递员")
+    total_row = [c.value for c in categories[3 + len(rows)]]
+    assert total_row[0] == "测试市总工会合计"
+    # 青山 2 of 6, 石桥 2 of 4 (every third is a courier, starting with the first), 远山 3: counted once.
+    assert total_row[couriers] == 2 + 2 + 3
+    city.close()
