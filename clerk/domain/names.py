@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
 
 # Middle dots used in minority names (买买提·艾力), unified to one.
 _DOTS = re.compile(r"[·•‧∙・．.]")
@@ -51,6 +50,10 @@ def pinyin_keys(name: str) -> tuple[str, str]:
             head = SURNAME_READINGS[surname].split()
             name = name[len(surname):]
             break
+    # Imported here: loading pypinyin's dictionaries takes about 0.3 s, which the app's start-up
+    # (home screen, search) does not need to pay; the first member registered does.
+    from pypinyin import Style, lazy_pinyin
+
     syllables = head + [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="ignore")]
     syllables = [re.sub(r"[^a-z]", "", s) for s in syllables]
     syllables = [s for s in syllables if s]

@@ -62,10 +62,8 @@ class HomeScreen(Screen[None]):
         yield Static("按 m 查找会员，n 登记新会员，o 组织机构，s 同步，r 报表；ctrl+p 打开全部命令。", classes="hint")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.refresh_figures()
-
     def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown: the figures are read once, not twice.
         self.refresh_figures()
 
     def refresh_figures(self) -> None:
