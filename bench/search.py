@@ -8,8 +8,8 @@ birth date and birthplace, the pinyin keys and the name-gram rows (computed by t
 functions), valid ID numbers, about 5,000 organisations, a few members who left and a few
 deleted records. The change journal is not filled (search and the home screen never read it).
 
-A database is reused when one built with the same member count and schema is found at the
-path, so reruns skip the build. Without --keep, a database this run built is removed at the end.
+A database is reused when one built with the same member count, schema and name keys is found
+at the path, so reruns skip the build. Without --keep, a database this run built is removed at the end.
 """
 
 from __future__ import annotations
@@ -47,9 +47,12 @@ def default_db(n: int) -> Path:
 
 
 def schema_fingerprint() -> str:
+    """Of what decides the database's contents: the schema and the search keys of names."""
     from clerk import db
+    from clerk.domain import names
 
-    return hashlib.sha256(db.schema_sql().encode()).hexdigest()[:16]
+    source = db.schema_sql() + Path(names.__file__).read_text(encoding="utf-8")
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
 # -- building ---------------------------------------------------------------------------------
