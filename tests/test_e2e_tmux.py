@@ -27,16 +27,20 @@ class Terminal:
 
     def __init__(self, tmp_path: Path):
         self.socket = f"clerk-e2e-{os.getpid()}-{tmp_path.name}"
+        self.status_file = tmp_path / "exit-status"
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(["tmux", "-u", "-L", self.socket, *args], capture_output=True, text=True,
                               check=check, timeout=30)
 
     def start(self, command: str) -> None:
-        # The pane stays after the program ends, so a crash leaves its message on the screen.
+        # The pane stays after the program ends, so a crash leaves its message on the screen; the
+        # exit status goes to a file (tmux does not always keep it).
         self.tmux("new-session", "-d", "-s", "clerk", "-x", "80", "-y", "24", "sleep 600")
         self.tmux("set-option", "-t", "clerk", "remain-on-exit", "on")
-        self.tmux("respawn-pane", "-k", "-t", "clerk", command)
+        status = shlex.quote(str(self.status_file))
+        then_record = f"echo $? > {status}.tmp && mv {status}.tmp {status}"
+        self.tmux("respawn-pane", "-k", "-t", "clerk", f"{command}; {then_record}")
 
     def screen(self) -> str:
         result = self.tmux("capture-pane", "-p", "-t", "clerk", check=False)
@@ -55,10 +59,8 @@ class Terminal:
         """The program's exit status, once it has ended."""
         deadline = time.monotonic() + DEADLINE
         while time.monotonic() < deadline:
-            shown = self.tmux("display", "-p", "-t", "clerk", "#{pane_dead}:#{pane_dead_status}").stdout
-            dead, _, status = shown.strip().partition(":")
-            if dead == "1":
-                return int(status or -1)
+            if self.status_file.exists():
+                return int(self.status_file.read_text())
             time.sleep(0.05)
         raise AssertionError(f"clerk did not exit; the screen was:\n{self.screen()}")
 
