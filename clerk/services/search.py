@@ -15,8 +15,10 @@ costs about the same on 1,000,000 members as on 100 (bench/search.py measures it
 
 Paging: the list asks for pages by offset as the cursor nears the end. The last key of each page
 is remembered (until the database changes), so the next page starts from that key instead of
-skipping `offset` rows, and page 5,000 costs what page 1 does. Counts stop at COUNT_CAP, except
-for the whole list, whose exact total is cheap.
+skipping `offset` rows, and page 5,000 costs what page 1 does. A jump to any offset of the
+whole list is computed from the ids (they have no gaps unless rows were removed outright).
+Counts of searches stop at COUNT_CAP; whole lists (everyone, or an organisation's members) are
+counted exactly on a small index, less the few deleted records.
 """
 
 from __future__ import annotations
