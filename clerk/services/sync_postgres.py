@@ -59,7 +59,7 @@ class _Table:
 
     def ddl(self) -> str:
         def kind(c: str) -> str:
-            return "bigint" if c in ("id", "ord") or c in _INT_COLUMNS else "text"
+            return "bigint" if c in ("id", "ord") or c in _INT_COLUMNS else 'text COLLATE "C"'
 
         cols = ", ".join(f"{c} {kind(c)}" for c in self.stage_columns)
         return f"CREATE TEMP TABLE IF NOT EXISTS {self.stage} ({cols}) ON COMMIT DELETE ROWS"
