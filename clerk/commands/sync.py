@@ -6,6 +6,7 @@ ServiceErrors that the main group prints in Chinese (clerk/cli.py ClerkGroup).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -96,7 +97,8 @@ def merge_command(ctx: click.Context, files: tuple[Path, ...], password: str | N
         console.print(f"[{style}]{outcome.label}[/]  {outcome.message}")
     open_count = len(hub.conflicts(store) if hub_url else sync_merge.conflicts(store))
     if open_count:
-        console.print(f"有 {open_count} 条冲突待处理：clerk conflicts list")
+        where = " --from 汇总库地址" if hub_url and not os.environ.get("CLERK_HUB_URL") else ""
+        console.print(f"有 {open_count} 条冲突待处理：clerk conflicts list{where}")
     if report.refused:
         sys.exit(1)
 
