@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -134,11 +135,14 @@ def member_list(ctx: click.Context, query: str, limit: int) -> None:
     from clerk.services import search
 
     page = search.search(store_from(ctx), query, limit=limit)
-    table = Table(title=f"会员（共 {page.total_label} 人）")
+    # No vertical rules and short organisation names: the seven columns fit an 80-column terminal.
+    table = Table(title=f"会员（共 {page.total_label} 人）", box=box.SIMPLE_HEAD, pad_edge=False,
+                  padding=(0, 1, 0, 0))
     for col in ("编号", "姓名", "身份证号", "性别", "所在工会", "状态", "入会日期"):
         table.add_column(col, no_wrap=True, min_width=18 if col == "身份证号" else None)
     for r in page.rows:
-        table.add_row(str(r.id), r.name, r.id_masked, r.gender, r.org_name, r.status, r.joined_on)
+        org = r.org_name[:8] + ("…" if len(r.org_name) > 8 else "")
+        table.add_row(str(r.id), r.name, r.id_masked, r.gender, org, r.status, r.joined_on)
     console.print(table)
 
 
@@ -154,11 +158,15 @@ def member_show(ctx: click.Context, member_id: int) -> None:
     table = Table(show_header=False)
     for key, label in members.LABELS.items():
         if key in record and key not in ("org_id",):
-            table.add_row(label, "" if record[key] is None else str(record[key]))
+            value = record[key]
+            if key in members.FLAG_FIELDS:
+                value = "是" if value else "否"
+            table.add_row(label, "" if value is None else str(value))
+    table.add_row("籍贯", record.get("birthplace") or "")
     table.add_row("所在工会", record.get("org_name") or "")
     console.print(table)
     for change in members.history(store, member_id):
-        console.print(f"{change.at}  {change.clerk}  {change.summary}")
+        console.print(f"{change.at.replace('T', ' ')}  {change.clerk}  {change.summary}")
     _orgs.print_org_history(store, member_id)
 
 
