@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from rich.cells import cell_len
 
 from clerk.cli import main
 from clerk.domain import idcard
@@ -294,3 +295,14 @@ def test_every_help_screen_renders():
         result = runner.invoke(main, [*path, "--help"])
         assert result.exit_code == 0, (path, result.output)
         assert "Usage:" in result.output and "-h, --help" in result.output
+
+
+def test_member_list_fits_an_80_column_terminal(set_up_db):
+    number = make_id("19900101", 19)
+    ok(clerk("--db", str(set_up_db), "member", "add", "--name", "欧阳娜娜", "--id-number", number,
+             "--joined-on", "2025-03-01"))
+    listed = ok(clerk("--db", str(set_up_db), "member", "list", env={"COLUMNS": "80"}))
+    assert all(cell_len(line) <= 80 for line in listed.splitlines())  # CJK characters take two cells
+    row = next(line for line in listed.splitlines() if "欧阳娜娜" in line)
+    for cell in ("1", "欧阳娜娜", idcard.mask(number), "男", "在册", "2025-03-01"):
+        assert cell in row.split()
