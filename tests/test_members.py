@@ -113,6 +113,7 @@ def test_register_refuses_a_missing_organisation(store, person):
         ({"new_form": "宇航员"}, "new_form", "新就业形态类别"),
         ({"joined_on": "2024-02-30"}, "joined_on", "年-月-日"),
         ({"joined_on": "2999-01-01"}, "joined_on", "不能晚于今天"),
+        ({"org_id": "顺达"}, "org_id", "所在工会编号应为数字"),
     ],
 )
 def test_invalid_fields_are_refused_with_the_field_named_and_nothing_written(store, person, changes, field, message):

@@ -162,7 +162,11 @@ def check(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         clean["joined_on"] = date.today().isoformat()
 
     org = fields.get("org_id")
-    clean["org_id"] = int(org) if org not in (None, "") else None
+    try:
+        clean["org_id"] = int(org) if org not in (None, "") else None
+    except (TypeError, ValueError):
+        clean["org_id"] = None
+        errors["org_id"] = "所在工会编号应为数字，请从列表中选择。"
     for key in ("job", "card_no", "notes"):
         clean[key] = text(key) or None
     for key in FLAG_FIELDS:
