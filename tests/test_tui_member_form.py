@@ -202,3 +202,29 @@ async def test_editing_a_member_from_the_detail_view(store, sample):
         assert "已保存修改。" in notifications(app)
         assert members.get(store, sample["李四"])["phone"] == "023-68888888"
         assert "手机/电话：13812340015 → 023-68888888" in members.history(store, sample["李四"])[-1].summary
+
+
+async def test_saving_while_another_clerk_program_writes_says_so_and_keeps_the_form(store, sample):
+    import sqlite3
+
+    app = make_app(store.path, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        await type_text(pilot, "张小红")
+        await pilot.press("tab")
+        await type_text(pilot, NEW_ID)
+        store.conn.execute("PRAGMA busy_timeout = 50")
+        other = sqlite3.connect(store.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another window in the middle of saving
+        try:
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, MemberFormScreen)  # nothing typed is lost
+            assert any("正被另一个 clerk 程序使用" in n for n in notifications(app))
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await pilot.press("ctrl+s")  # once the other program is done, the same save goes through
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert members.find_by_id_number(store, NEW_ID) is not None

@@ -112,3 +112,30 @@ async def test_screens_are_out_of_reach_until_set_up(db_path):
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
         assert "请先完成首次设置。" in notifications(app)
+
+
+async def test_saving_while_another_clerk_program_writes_says_so(db_path):
+    import sqlite3
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "500101001")
+        await pilot.press("tab")
+        await type_text(pilot, "示范镇总工会")
+        await pilot.press("tab")
+        await type_text(pilot, "李华")
+        app.store.conn.execute("PRAGMA busy_timeout = 50")
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, SetupScreen)
+            assert any("正被另一个 clerk 程序使用" in n for n in notifications(app))
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
