@@ -213,6 +213,39 @@ def _db_url(admin_url: str, name: str) -> str:
     return urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
 
 
+class _Watcher:
+    """Every 30 s: files merged so far and the rate over the interval (does it fall as the hub grows?)."""
+
+    def __init__(self, url: str, members: int, started: float):
+        import threading
+
+        self.url, self.members, self.started = url, members, started
+        self.rates: list[tuple[int, int, int]] = []  # (seconds, members merged, members/s in the interval)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        import psycopg
+
+        last_t, last_n = 0.0, 0
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self._stop.wait(30):
+                files = conn.execute("SELECT count(*) FROM sync_files").fetchone()[0]
+                t, n = time.perf_counter() - self.started, files * self.members
+                rate = round((n - last_n) / (t - last_t))
+                self.rates.append((round(t), n, rate))
+                print(f"  {t:5.0f} s: {n:>9,} members merged, {rate:,} members/s in the last interval; load {_load()}",
+                      flush=True)
+                last_t, last_n = t, n
+
+
 def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -> dict:
     import psycopg
 
@@ -232,6 +265,8 @@ def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -
 
     load_before = _load()
     started = time.perf_counter()
+    watcher = _Watcher(url, members, started)
+    watcher.start()
     if jobs <= 1:
         h = hub.open_hub(url)
         report = hub.merge(h, files)
@@ -247,6 +282,7 @@ def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -
         outputs = [p.communicate()[0] for p in procs]
         refused = [o for o, p in zip(outputs, procs) if p.returncode != 0]
     elapsed = time.perf_counter() - started
+    watcher.stop()
     if refused:
         raise SystemExit(f"merge refused files: {refused[:3]}")
     rows = len(files) * (members + ORGS_PER_TOWN)
@@ -278,7 +314,7 @@ def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -
         "pg_database_size": size, "pg_vacuum_analyze_s": round(vacuum, 1),
         "report_figures_s": [round(x, 2) for x in figures_s], "report_xlsx_s": [round(x, 2) for x in workbook_s],
         "report_units": len(figs.units), "report_orgs": len(figs.per_org), "report_members": figs.total.members,
-        "report_path": str(out), "pg_settings": settings,
+        "report_path": str(out), "pg_settings": settings, "pg_rate_by_interval": watcher.rates,
     }
 
 

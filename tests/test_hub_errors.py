@@ -113,3 +113,28 @@ def test_a_refused_row_rolls_the_whole_file_back(tmp_path, hub_url):
                   " (SELECT count(*) FROM sync_files), (SELECT count(*) FROM organisations)")
     assert after == before == [(1, 0, 0, 0)]
     h.close()
+
+
+def test_connection_lost_midway_keeps_the_files_done_and_none_half(tmp_path, hub_url, pg_admin):
+    h = hub.init(hub_url, "500101", "测试区总工会", "区县经办人")
+    files = []
+    for index in (0, 1):
+        town, orgs = make_township(tmp_path, index)
+        for seq in range(10 * index + 1, 10 * index + 9):
+            register(town, seq, orgs[1])
+        files.append(sync_export.export(town, out_dir=tmp_path / "e").path)
+
+    def cut(done, total, label):  # the server drops the clerk's connection during the second file
+        if label.startswith("石桥镇总工会"):
+            pg_admin.execute("SELECT pg_terminate_backend(%s)", (h.conn.info.backend_pid,))
+
+    with pytest.raises(ServiceError, match="连接中断") as exc:
+        hub.merge(h, files, progress=cut)
+    assert "已经合并完的文件保存在汇总库中" in str(exc.value)
+    assert query(hub_url, "SELECT unit_code, count(*) FROM members GROUP BY 1") == [("500101001", 8)]
+    assert query(hub_url, "SELECT source_code FROM sync_files") == [("500101001",)]
+    again = hub.open_hub(hub_url)
+    statuses = [o.status for o in hub.merge(again, files).outcomes]
+    assert statuses == ["duplicate", "merged"]
+    assert query(hub_url, "SELECT count(*) FROM members") == [(16,)]
+    again.close()

@@ -58,6 +58,8 @@ def describe_error(exc: Exception, url: str) -> str:
         return f"服务器上没有这个数据库（{where}）。请让数据库管理员先建库，或检查地址中的库名。"
     if "role" in low and "does not exist" in low:
         return f"服务器上没有地址中的用户（{where}）。请核对用户名。"
+    if "terminating connection" in low or "consuming input failed" in low:
+        return f"与汇总库服务器（{where}）的连接中断了（服务器重启或被管理员断开）。"
     if "pg_hba.conf" in low:
         return f"数据库服务器不允许本机连接（{where}）。请让数据库管理员在 pg_hba.conf 中放行本机。"
     if any(s in low for s in ("connection refused", "could not connect", "timeout", "timed out",
@@ -224,14 +226,17 @@ def init(url: str, code: str, name: str, clerk: str) -> Hub:
 
 
 def merge(hub: Hub, files: Iterable[str | Path], **kw):
+    """sync_merge.merge into the hub; a server failure midway names what is kept and what is not."""
+    import psycopg
+
     from clerk.services import sync_merge
 
     try:
-        with server_errors(hub.url):
-            return sync_merge.merge(hub.target(), files, **kw)
-    except ServiceError as exc:
+        return sync_merge.merge(hub.target(), files, **kw)
+    except psycopg.Error as exc:
         raise ServiceError(
-            f"{exc} 已经合并完的文件保存在汇总库中，正在合并的那个文件整体撤回；重新运行同一命令即可（已合并的文件会自动跳过）。"
+            f"{describe_error(exc, hub.url)} 已经合并完的文件保存在汇总库中，正在合并的那个文件整体撤回；"
+            "问题解决后重新运行同一命令即可（已合并的文件会自动跳过）。"
         ) from None
 
 
