@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -390,25 +391,35 @@ def _write_rows(ws, header_row: int, headers: Sequence[str], rows: list[list[Any
         cell = ws.cell(row=header_row, column=c, value=text)
         cell.font, cell.fill, cell.border, cell.alignment = s["head"], s["fill"], s["border"], s["center"]
     ws.row_dimensions[header_row].height = 32
+    # Styling a cell makes openpyxl hash its font, border and alignment (about 0.1 ms a cell, ten
+    # seconds for a city's thousands of organisations): each distinct look is styled once and its
+    # style record copied to the other cells.
+    looks: dict[tuple[bool, str], Any] = {}
     for r, values in enumerate(rows, start=header_row + 1):
         bold = total_last and r == header_row + len(rows)
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)
+            percent = c - 1 in percent_cols
+            if percent and value is None:
+                value = "—"
             if isinstance(value, str):
                 cell.value = value
                 cell.data_type = "s"  # text stays text, even if it starts with '='
             else:
                 cell.value = value
+            kind = "percent" if percent else "number" if isinstance(value, (int, float)) else "text"
+            look = looks.get((bold, kind))
+            if look is not None:
+                cell._style = copy(look)
+                continue
             cell.font = s["head"] if bold else s["body"]
             cell.border = s["border"]
-            if c - 1 in percent_cols:
+            if percent:
                 cell.number_format = "0.0%"
-                if value is None:
-                    cell.value = "—"
-                    cell.data_type = "s"
                 cell.alignment = s["center"]
-            elif isinstance(value, (int, float)):
+            elif kind == "number":
                 cell.number_format = "#,##0"
+            looks[(bold, kind)] = cell._style
 
 
 def _block(ws, row: int, title: str, headers: Sequence[str], rows: list[list[Any]]) -> None:
