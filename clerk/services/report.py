@@ -137,43 +137,39 @@ def figures(store: Store, period: Period) -> Figures:
             units[code] = UnitFigures(code, names.get(code, code))
         return units[code]
 
-    for code, live, women, new, migrant, nf, nf_new in conn.execute(
+    # One pass over the members (a city hub holds millions), grouped by unit, organisation and
+    # new-employment category; the per-unit, per-category and per-organisation figures are sums.
+    categories: dict[str, dict[str, int]] = {}
+    per_member: dict[int, list[int]] = {}
+    for code, org_id, category, live, women, new, migrant in conn.execute(
         """
-        SELECT unit_code,
+        SELECT unit_code, org_id, new_form,
                count(*) FILTER (WHERE status = ?),
                count(*) FILTER (WHERE status = ? AND gender = '女'),
                count(*) FILTER (WHERE joined_on BETWEEN ? AND ? AND status != '转出'),
-               count(*) FILTER (WHERE status = ? AND migrant != 0),
-               count(*) FILTER (WHERE status = ? AND new_form IS NOT NULL),
-               count(*) FILTER (WHERE status != '转出' AND new_form IS NOT NULL AND joined_on BETWEEN ? AND ?)
-        FROM members WHERE deleted_at IS NULL GROUP BY unit_code
+               count(*) FILTER (WHERE status = ? AND migrant != 0)
+        FROM members WHERE deleted_at IS NULL GROUP BY unit_code, org_id, new_form
         """,
-        (LIVE, LIVE, start, end, LIVE, LIVE, start, end),
+        (LIVE, LIVE, start, end, LIVE),
     ):
         f = u(code)
-        f.members, f.women, f.new, f.migrant, f.new_form, f.new_form_new = live, women, new, migrant, nf, nf_new
-
-    categories: dict[str, dict[str, int]] = {}
-    for code, category, n in conn.execute(
-        "SELECT unit_code, new_form, count(*) FROM members WHERE deleted_at IS NULL AND status = ?"
-        " AND new_form IS NOT NULL GROUP BY unit_code, new_form",
-        (LIVE,),
-    ):
-        categories.setdefault(code, {})[category] = n
-
-    per_member = {
-        org_id: (live, new, migrant, nf)
-        for org_id, live, new, migrant, nf in conn.execute(
-            """
-            SELECT org_id, count(*) FILTER (WHERE status = ?),
-                   count(*) FILTER (WHERE joined_on BETWEEN ? AND ? AND status != '转出'),
-                   count(*) FILTER (WHERE status = ? AND migrant != 0),
-                   count(*) FILTER (WHERE status = ? AND new_form IS NOT NULL)
-            FROM members WHERE deleted_at IS NULL AND org_id IS NOT NULL GROUP BY org_id
-            """,
-            (LIVE, start, end, LIVE, LIVE),
-        )
-    }
+        f.members += live
+        f.women += women
+        f.new += new
+        f.migrant += migrant
+        if category is not None:
+            f.new_form += live
+            f.new_form_new += new
+            if live:
+                per_category = categories.setdefault(code, {})
+                per_category[category] = per_category.get(category, 0) + live
+        if org_id is not None:
+            counts = per_member.setdefault(org_id, [0, 0, 0, 0])
+            counts[0] += live
+            counts[1] += new
+            counts[2] += migrant
+            if category is not None:
+                counts[3] += live
     per_org = []
     kinds: dict[str, dict[str, int]] = {}
     industries: dict[tuple[str, str], list[int]] = {}
