@@ -256,7 +256,7 @@ def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
         settings = dict(admin.execute(
-            "SELECT name, setting || coalesce(unit, '') FROM pg_settings WHERE name IN"
+            "SELECT name, current_setting(name) FROM pg_settings WHERE name IN"
             " ('shared_buffers', 'fsync', 'synchronous_commit', 'work_mem', 'max_wal_size', 'server_version',"
             " 'max_parallel_workers_per_gather', 'random_page_cost')"
         ).fetchall())
