@@ -128,7 +128,7 @@ def refuse_newer(current: int | None) -> None:
 def apply(conn) -> None:
     """Create or upgrade the hub schema; call inside a transaction (all or nothing)."""
     # Two clerks opening a new hub at once: the second waits and then finds it done.
-    conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (LOCK_NAMESPACE,))
+    conn.execute("SELECT pg_advisory_xact_lock(%s, 1)", (LOCK_NAMESPACE,))
     current = installed_version(conn)
     refuse_newer(current)
     target = version()
