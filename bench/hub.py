@@ -11,8 +11,8 @@ cached under /tmp/clerk-bench-hub by format version and size.
 PostgreSQL: a new database on the server --url names (a superuser URL; default CLERK_TEST_PG_URL,
 else a throwaway cluster started with tests/pg_server.sh and stopped at the end), `clerk hub
 init`, then every file merged with the real merge (sync_merge rules, PostgresTarget): in this
-process, or with --jobs N in N `clerk merge --into` processes at once, each taking whole
-townships (different files merge concurrently on the hub). Then VACUUM ANALYZE (what autovacuum
+process, or with --jobs N as `clerk merge --into URL --jobs N` does (hub_parallel: N processes,
+each taking whole townships; different files merge concurrently on the hub). Then VACUUM ANALYZE (what autovacuum
 does after a bulk load; timed apart) and the city-wide statistics report: the figures (the
 queries) and the whole .xlsx, each timed twice.
 
@@ -272,15 +272,11 @@ def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -
         report = hub.merge(h, files)
         h.close()
         refused = [o.message for o in report.outcomes if o.status != "merged"]
-    else:
-        groups = [files[i::jobs] for i in range(jobs)]
-        procs = [
-            subprocess.Popen([sys.executable, "-c", "from clerk.cli import main; main()", "merge", "--into", url,
-                              *map(str, g)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            for g in groups
-        ]
-        outputs = [p.communicate()[0] for p in procs]
-        refused = [o for o, p in zip(outputs, procs) if p.returncode != 0]
+    else:  # what `clerk merge --into URL --jobs N` does
+        from clerk.services import hub_parallel
+
+        report = hub_parallel.merge(url, files, jobs=jobs)
+        refused = [o.message for o in report.outcomes if o.status != "merged"]
     elapsed = time.perf_counter() - started
     watcher.stop()
     if refused:

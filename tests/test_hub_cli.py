@@ -66,3 +66,35 @@ def test_help_of_the_hub_commands():
 def test_merge_into_something_that_is_not_a_url(tmp_path):
     result = _run(tmp_path, "merge", "--into", "hub.db", "x.xlsx")
     assert result.exit_code == 1 and "postgresql:// 开头" in result.output and "Traceback" not in result.output
+
+
+def test_merge_with_several_processes(tmp_path, hub_url):
+    a, a_orgs = make_township(tmp_path, 0)
+    b, b_orgs = make_township(tmp_path, 1)
+    out = tmp_path / "in"
+    register(a, 1, a_orgs[1])
+    first_a = sync_export.export(a, out_dir=out).path
+    register(a, 2, a_orgs[1])
+    second_a = sync_export.export(a, out_dir=out).path  # needs first_a before it: same process, in order
+    for seq in range(10, 16):
+        register(b, seq, b_orgs[1])
+    only_b = sync_export.export(b, out_dir=out).path
+    not_sync = tmp_path / "notes.xlsx"
+    not_sync.write_bytes(b"not a workbook")
+    assert _run(tmp_path, "hub", "init", "--into", hub_url, "--code", "500101", "--name", "测试区总工会",
+                "--clerk", "区经办").exit_code == 0
+
+    result = _run(tmp_path, "merge", "--into", hub_url, "--jobs", "2",
+                  *map(str, (second_a, only_b, not_sync, first_a)))
+    assert result.exit_code == 1, result.output  # the file that is not a sync file
+    lines = [line for line in result.output.splitlines() if line.startswith(("已合并", "未合并", "重复"))]
+    assert [line.split("  ")[0] for line in lines] == ["未合并", "已合并", "已合并", "已合并"]
+    assert "notes.xlsx" in lines[0] and first_a.name in lines[1] and second_a.name in lines[2] and only_b.name in lines[3]
+    assert query(hub_url, "SELECT unit_code, count(*) FROM members GROUP BY 1 ORDER BY 1") == [
+        ("500101001", 2), ("500101002", 6)]
+    again = _run(tmp_path, "merge", "--into", hub_url, "--jobs", "2", str(first_a), str(only_b))
+    assert again.exit_code == 0 and again.output.count("重复，未改动") == 2
+
+    sqlite = _run(tmp_path, "merge", "--jobs", "2", str(only_b))
+    assert sqlite.exit_code == 1 and "--jobs 只用于 PostgreSQL" in sqlite.output
+    assert not (tmp_path / "unused.db").exists()

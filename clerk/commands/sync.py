@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from clerk.domain import idcard
-from clerk.services.store import Store, open_store
+from clerk.services.store import ServiceError, Store, open_store
 
 console = Console()
 err_console = Console(stderr=True)
@@ -74,16 +74,25 @@ def export_command(ctx: click.Context, full: bool, password: str | None, out_dir
 @click.option("--password", default=None, help="同步文件的密码（乡镇导出时设置的）。")
 @click.option("--force-gap", is_flag=True, help="缺少中间的同步文件时仍然合并（会记录在案）。")
 @_hub_option("--into")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="汇总库：同时合并的进程数（不同单位的文件同时合并；同一单位的文件仍按序号依次合并）。")
 @click.pass_context
 def merge_command(ctx: click.Context, files: tuple[Path, ...], password: str | None, force_gap: bool,
-                  hub_url: str | None) -> None:
+                  hub_url: str | None, jobs: int) -> None:
     """在区县数据库中合并乡镇的同步文件（可一次合并多个，按乡镇和序号排序）。
 
     加 --into postgresql://... 则合并到市级 PostgreSQL 汇总库（乡镇或区县的同步文件均可）。"""
     from clerk.services import hub, sync_merge
 
+    if jobs > 1 and not hub_url:
+        raise ServiceError("--jobs 只用于 PostgreSQL 汇总库（--into）；本机数据库一次只能由一个进程写入。")
     store = _target(ctx, hub_url)
     run = hub.merge if hub_url else sync_merge.merge
+    if jobs > 1:
+        from clerk.services import hub_parallel
+
+        def run(_hub, files, **kw):
+            return hub_parallel.merge(hub_url, files, jobs=jobs, **kw)
     with _progress() as bar:
         task = bar.add_task("正在合并", total=None)
         report = run(
