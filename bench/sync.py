@@ -200,7 +200,7 @@ def _town_files_key(towns: int, per_town: int) -> str:
     from clerk import db
     from clerk.services import sync_format
 
-    text = f"{db.schema_sql()}|{sync_format.FORMAT_VERSION}|{towns}|{per_town}|{(ROOT / 'clerk/services/sync_export.py').read_text()}"
+    text = f"{db.schema_sql()}|{sync_format.FORMAT_VERSION}|{towns}|{per_town}|{(ROOT / 'clerk/services/sync_export.py').read_text()}{(ROOT / 'clerk/services/sync_format.py').read_text()}"
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -216,9 +216,16 @@ def build_town_files(towns: int, per_town: int) -> list[Path]:
         return sorted(folder.glob("*.xlsx"))
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    from clerk.domain import names
+
     rng = random.Random(20261123)
     started = time.perf_counter()
     born0 = date(1962, 1, 1)
+    # Real rosters repeat names a lot; a pool of 20,000 keeps the build fast (pinyin is slow).
+    pool = []
+    for _ in range(20_000):
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        pool.append((name, *names.pinyin_keys(name)))
     person = 0
     for t in range(towns):
         code = f"{DISTRICT[0]}{t + 1:03d}"
@@ -243,19 +250,28 @@ def build_town_files(towns: int, per_town: int) -> list[Path]:
             born = born0 + timedelta(days=person // 999)
             number = idcard.with_check_digit(f"{rng.choice(REGIONS)}{born:%Y%m%d}{person % 999 + 1:03d}")
             person += 1
-            name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+            name, full, initials = rng.choice(pool)
             rows.append((
                 new_uid(), code, name, number, "男" if int(number[16]) % 2 else "女", born.isoformat(), number[:6],
                 f"1{rng.randint(3, 9)}{rng.randint(0, 999_999_999):09d}", "汉族", rng.choice(orgs[1:]),
                 rng.choice(["操作工", "快递员", "骑手", "司机", "保洁员"]), "全日制", rng.random() < 0.4,
                 rng.choice(NEW_FORMS), f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                "在册", STAMP, STAMP,
+                "在册", STAMP, STAMP, full, initials,
             ))
         conn.executemany(
             "INSERT INTO members (uid, unit_code, name, id_number, gender, birth_date, birthplace_code, phone,"
-            " ethnicity, org_id, job, employment_form, migrant, new_form, joined_on, status, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " ethnicity, org_id, job, employment_form, migrant, new_form, joined_on, status, created_at, updated_at,"
+            " name_pinyin, name_initials) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
+        )
+        # One journal entry per record, as registering them would leave (the file's sequence range).
+        conn.execute(
+            "INSERT INTO journal (at, clerk, unit_code, tbl, row_id, row_uid, op, after)"
+            " SELECT created_at, '基准测试', unit_code, 'organisations', id, uid, 'insert', '{}' FROM organisations"
+        )
+        conn.execute(
+            "INSERT INTO journal (at, clerk, unit_code, tbl, row_id, row_uid, op, after)"
+            " SELECT created_at, '基准测试', unit_code, 'members', id, uid, 'insert', '{}' FROM members ORDER BY id"
         )
         conn.execute("COMMIT")
         sync_export.export(store, full=True, out_dir=folder)

@@ -84,6 +84,8 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     _f("unit_code", "所属单位代码", 12),
     _f("created_at", "登记时间", 19),
     _f("updated_at", "修改时间", 19),
+    _f("name_pinyin", "姓名拼音", 14),  # search keys, derived from the name: carried so that
+    _f("name_initials", "拼音首字母", 8),  # the district need not work them out again
     _f("uid", "记录标识", 34),
     _f("org_uid", "所在工会标识", 34),
 )
@@ -126,11 +128,12 @@ def applied_keys(fields: Sequence[Field]) -> tuple[str, ...]:
 
 # Fields a merge compares to tell whether a record changed (timestamps follow the change).
 TIMESTAMPS = ("created_at", "updated_at")
+DERIVED = ("name_pinyin", "name_initials")
 MEMBER_KEYS = applied_keys(DELETION_FIELDS)
 ORG_KEYS = applied_keys(ORG_FIELDS)
 TRANSFER_KEYS = applied_keys(TRANSFER_FIELDS)
 COMPARED = {
-    "members": tuple(k for k in MEMBER_KEYS if k not in TIMESTAMPS and k != "uid"),
+    "members": tuple(k for k in MEMBER_KEYS if k not in TIMESTAMPS and k not in DERIVED and k != "uid"),
     "organisations": tuple(k for k in ORG_KEYS if k not in TIMESTAMPS and k != "uid"),
 }
 

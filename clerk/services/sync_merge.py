@@ -291,6 +291,9 @@ def three_way(
         merged["status_note"] = incoming.get("status_note")
     for key in fmt.TIMESTAMPS:
         merged[key] = max(str(local.get(key) or ""), str(incoming.get(key) or "")) or None
+    if tbl == "members":  # search keys follow the name (None: the target works them out)
+        for key in fmt.DERIVED:
+            merged[key] = incoming.get(key) if merged.get("name") == incoming.get("name") else None
     return merged, both, base
 
 

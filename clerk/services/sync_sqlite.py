@@ -36,6 +36,12 @@ TRANSFER_COLUMNS = (
     "uid", "unit_code", "from_outside", "to_outside", "transferred_on", "reason", "created_at",
 )  # + member_id, from_org_id, to_org_id
 _NOT_NULL_INTS = ("migrant", "mutual_aid", "hardship")
+_NOT_JOURNALED = (*fmt.TIMESTAMPS, *fmt.DERIVED)  # as members.snapshot leaves them out
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _json(record: dict[str, Any] | None) -> str | None:
+    return None if record is None else _ENCODER.encode(record)
 
 
 @lru_cache(maxsize=65536)
@@ -60,6 +66,9 @@ class SqliteTarget:
         self._pending_parents: list[tuple[int, str]] = []
         self._org_ids: dict[str, int] = {}
         self._member_ids: dict[str, int] = {}
+        self._member_rows: list[list[Any]] = []  # new members waiting for one executemany
+        self._stamp: str | None = None  # journal time, taken once per batch of entries
+        self._next_member_id: int | None = None
         org_cols = {r[1] for r in self.conn.execute("PRAGMA table_info(organisations)")}
         self._org_pinyin = {"name_pinyin", "name_initials"} <= org_cols
 
@@ -72,6 +81,11 @@ class SqliteTarget:
         """One transaction; whatever is still buffered is written before it commits."""
         self._org_ids.clear()
         self._member_ids.clear()
+        self._next_member_id = None
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        # A district database grows to millions of rows; random inserts into its indexes want
+        # more pages in memory than the app's everyday setting.
+        self.conn.execute("PRAGMA cache_size = -131072")
         try:
             with self.store.write():
                 yield
@@ -81,6 +95,8 @@ class SqliteTarget:
             self._grams.clear()
             self._touched.clear()
             self._pending_parents.clear()
+            self._member_rows.clear()
+            self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
     def source(self, code: str) -> Source | None:
         row = self.conn.execute(
@@ -130,6 +146,7 @@ class SqliteTarget:
 
     # -- reading rows ---------------------------------------------------------------------------
     def existing(self, tbl: str, uids: list[str]) -> dict[str, Existing]:
+        self._flush_journal()
         found: dict[str, Existing] = {}
         select, keys = _EXISTING[tbl]
         for start in range(0, len(uids), _CHUNK):
@@ -164,6 +181,7 @@ class SqliteTarget:
         return {k: before.get(k) for k in keys}
 
     def member(self, uid: str) -> dict[str, Any] | None:
+        self._flush_journal()
         row = self.conn.execute(
             "SELECT m.*, o.uid AS org_uid, o.name AS org_name FROM members m"
             " LEFT JOIN organisations o ON o.id = m.org_id WHERE m.uid = ?",
@@ -172,6 +190,7 @@ class SqliteTarget:
         return dict(row) if row else None
 
     def is_live(self, uid: str) -> bool:
+        self._flush_journal()
         row = self.conn.execute("SELECT status, deleted_at FROM members WHERE uid = ?", (uid,)).fetchone()
         return bool(row) and row["status"] == choices.LIVE and row["deleted_at"] is None
 
@@ -281,11 +300,33 @@ class SqliteTarget:
         return row[0] if row else code
 
     def _log(self, unit_code: str, tbl: str, row_id: int, uid: str, op: str, before, after) -> None:
-        self._journal.append((now(), self._clerk, unit_code, tbl, row_id, uid, op, dumps(before), dumps(after)))
+        if self._stamp is None:
+            self._stamp = now()
+        self._journal.append((self._stamp, self._clerk, unit_code, tbl, row_id, uid, op, _json(before), _json(after)))
         if len(self._journal) >= 2000:
             self._flush_journal()
 
+    def _flush_members(self) -> None:
+        if not self._member_rows:
+            return
+        try:
+            self.conn.executemany(_MEMBER_INSERT, self._member_rows)
+        except sqlite3.IntegrityError as exc:
+            culprit = self._member_rows[0]
+            for row in self._member_rows:
+                if self.conn.execute(
+                    "SELECT 1 FROM members WHERE id_number = ? AND unit_code = ? AND deleted_at IS NULL AND uid != ?",
+                    (row[4], row[2], row[1]),
+                ).fetchone():
+                    culprit = row
+                    break
+            raise TargetRefusal(_integrity("members", {"name": culprit[3]}, exc)) from None
+        finally:
+            self._member_rows.clear()
+
     def _flush_journal(self) -> None:
+        self._flush_members()
+        self._stamp = None
         if self._journal:
             self.conn.executemany(
                 "INSERT INTO journal (at, clerk, unit_code, tbl, row_id, row_uid, op, before, after)"
@@ -419,7 +460,7 @@ _EXISTING = {
 
 def _snapshot(tbl: str, row_id: int, values: dict[str, Any], target: SqliteTarget) -> dict[str, Any]:
     """A record as the journal keeps it (the shape members.snapshot / organisations.snapshot use)."""
-    snap = {k: v for k, v in values.items() if k not in fmt.TIMESTAMPS}
+    snap = {k: v for k, v in values.items() if k not in _NOT_JOURNALED}
     snap["id"] = row_id
     if tbl == "members":
         snap["org_id"] = target._org_id(values.get("org_uid"))
@@ -428,22 +469,31 @@ def _snapshot(tbl: str, row_id: int, values: dict[str, Any], target: SqliteTarge
     return snap
 
 
+_INT_AT = tuple(MEMBER_COLUMNS.index(k) for k in _NOT_NULL_INTS)
+_CREATED_AT, _UPDATED_AT, _STATUS_AT = (MEMBER_COLUMNS.index(k) for k in ("created_at", "updated_at", "status"))
+
+
 def _member_row(target: SqliteTarget, values: dict[str, Any]) -> list[Any]:
-    row = [values.get(k) for k in MEMBER_COLUMNS]
-    for i, k in enumerate(MEMBER_COLUMNS):
-        if k in _NOT_NULL_INTS and row[i] is None:
+    get = values.get
+    row = [get(k) for k in MEMBER_COLUMNS]
+    for i in _INT_AT:
+        if row[i] is None:
             row[i] = 0
-    stamp = now()
-    row[MEMBER_COLUMNS.index("created_at")] = values.get("created_at") or stamp
-    row[MEMBER_COLUMNS.index("updated_at")] = values.get("updated_at") or stamp
-    row[MEMBER_COLUMNS.index("status")] = values.get("status") or choices.LIVE
-    full, initials = _pinyin(values.get("name") or "")
-    return [*row, target._org_id(values.get("org_uid")), full, initials]
+    if not (row[_CREATED_AT] and row[_UPDATED_AT]):
+        stamp = now()
+        row[_CREATED_AT] = row[_CREATED_AT] or stamp
+        row[_UPDATED_AT] = row[_UPDATED_AT] or stamp
+    if not row[_STATUS_AT]:
+        row[_STATUS_AT] = choices.LIVE
+    full, initials = values.get("name_pinyin"), values.get("name_initials")
+    if not full:
+        full, initials = _pinyin(values.get("name") or "")
+    return [*row, target._org_id(values.get("org_uid")), full, initials or ""]
 
 
 _MEMBER_INSERT = (
-    f"INSERT INTO members ({', '.join(MEMBER_COLUMNS)}, org_id, name_pinyin, name_initials)"
-    f" VALUES ({', '.join('?' * (len(MEMBER_COLUMNS) + 3))})"
+    f"INSERT INTO members (id, {', '.join(MEMBER_COLUMNS)}, org_id, name_pinyin, name_initials)"
+    f" VALUES ({', '.join('?' * (len(MEMBER_COLUMNS) + 4))})"
 )
 _MEMBER_UPDATE = (
     f"UPDATE members SET {', '.join(f'{k} = ?' for k in MEMBER_COLUMNS[1:])}, org_id = ?, name_pinyin = ?,"
@@ -452,8 +502,15 @@ _MEMBER_UPDATE = (
 
 
 def _insert_member(target: SqliteTarget, values: dict[str, Any]):
-    row = _member_row(target, values)
-    row_id = target.conn.execute(_MEMBER_INSERT, row).lastrowid
+    # Ids are given here (inside the write transaction nobody else inserts) so that new members
+    # go in by executemany in batches.
+    if target._next_member_id is None:
+        target._next_member_id = target.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM members").fetchone()[0]
+    row_id = target._next_member_id
+    target._next_member_id += 1
+    target._member_rows.append([row_id, *_member_row(target, values)])
+    if len(target._member_rows) >= 1000:
+        target._flush_members()
     target._member_ids[values["uid"]] = row_id
     if not values.get("deleted_at"):
         target._grams.extend((g, row_id) for g in _grams(values["name"]))
