@@ -92,7 +92,7 @@ def export_child(db: str, out: str) -> None:
 def _member_rows(db: str, limit: int | None):
     from clerk.services import sync_export
 
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
     for i, row in enumerate(sync_export._members(conn, True, 0, 0, deleted=False)):
         if limit is not None and i >= limit:
             break

@@ -252,3 +252,16 @@ def test_progress_is_reported(world, tmp_path):
     seen = []
     sync_merge.merge(district, [_export(town, tmp_path)], progress=lambda d, t, label: seen.append((d, t)))
     assert seen and seen[-1][0] == seen[-1][1] == 8
+
+
+def test_big_merges_read_the_next_file_in_a_helper_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(sync_merge, "READ_AHEAD_ROWS", 0)
+    district = make_district(tmp_path)
+    files = []
+    for i in range(3):
+        town, orgs = make_township(tmp_path, i)
+        register(town, i + 1, orgs[1])
+        files.append(_export(town, tmp_path))
+    report = sync_merge.merge(district, files)
+    assert [o.status for o in report.outcomes] == ["merged", "merged", "merged"]
+    assert district.conn.execute("SELECT count(*) FROM members").fetchone()[0] == 3
