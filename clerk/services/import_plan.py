@@ -24,7 +24,7 @@ from clerk.services.import_scan import FileScan, ImportRefused, Progress, SheetS
 from clerk.services.store import Store
 from clerk.spreadsheets import columns
 from clerk.spreadsheets.cells import to_text
-from clerk.spreadsheets.layout import classify
+from clerk.spreadsheets.layout import classify, looks_filled_id
 
 # Columns of a new member as planned (the commit adds id, uid, unit_code, status, timestamps).
 NEW_COLUMNS = (
@@ -195,7 +195,7 @@ class _Planner:
                 row = _fill_merged(row, row_no - 1, starts, active)
             n = len(row)
             raw_id = row[id_i] if id_i < n else None
-            if _blank(raw_id):
+            if not (type(raw_id) is str and raw_id[:1].isdigit()) and not looks_filled_id(raw_id):
                 kind = classify(row, layout, id_index=id_i, name_index=name_i)
                 if kind != "data":
                     self.plan.counts["skipped"] += 1

@@ -123,17 +123,17 @@ def _scan(store: Store, path: Path, book: Workbook) -> FileScan:
         if info.name == MARKER_SHEET:
             result.parent_uid = _marker(book, info)
             continue
-        result.sheets.append(_scan_sheet(store, book, info))
+        result.sheets.append(_scan_sheet(store, book, info, several=len(book.sheets) > 1))
     result.previous = _previous(store, result.sha256)
     return result
 
 
-def _scan_sheet(store: Store, book: Workbook, info: SheetInfo) -> SheetScan:
+def _scan_sheet(store: Store, book: Workbook, info: SheetInfo, several: bool = True) -> SheetScan:
     sheet = SheetScan(info)
     if info.hidden:
         sheet.skipped = "隐藏的工作表，已跳过"
         return sheet
-    if INSTRUCTION_SHEET.search(info.name):
+    if several and INSTRUCTION_SHEET.search(info.name):
         sheet.skipped = "填表说明，已跳过"
         return sheet
     head: list[list] = []

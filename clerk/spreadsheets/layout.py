@@ -95,6 +95,15 @@ def looks_like_id(value: object) -> bool:
     return bool(_ID_LIKE.fullmatch(text))
 
 
+def looks_filled_id(value: object) -> bool:
+    """An ID cell with something like a number in it (审核人：… in the ID column is not)."""
+    if is_blank(value):
+        return False
+    if type(value) is not str:
+        return True
+    return sum(ch.isdigit() for ch in value) >= 6
+
+
 def _texts(row: Sequence[object]) -> list[str]:
     return [to_text(v).strip() for v in row]
 
@@ -109,7 +118,14 @@ def _is_header(row: Sequence[object]) -> bool:
     score, fields, matches = _score(row)
     if any(looks_like_id(v) for v in row):
         return False
-    return bool(fields & {"id_number", "name"}) and sum(1 for m in matches if m) >= 2
+    if not fields & {"id_number", "name"}:
+        return False
+    if sum(1 for m in matches if m) >= 2:
+        return True
+    # "姓名 | 编码 | ...": one exact key column beside other short labels is a header too.
+    texts = [t for t in _texts(row) if t]
+    exact = any(m and m.exact and m.field in ("id_number", "name") for m in matches)
+    return exact and len(texts) >= 2 and all(len(t) <= 12 and not any(ch.isdigit() for ch in t) for t in texts)
 
 
 def _horizontal_fill(row: list[str], row_no0: int, first_col: int, merged: Sequence) -> list[str]:
@@ -257,7 +273,7 @@ def classify(row: Sequence[object], layout: Layout, *, id_index: int | None, nam
         return "blank"
     id_value = row[id_index] if id_index is not None and id_index < len(row) else None
     name_value = row[name_index] if name_index is not None and name_index < len(row) else None
-    has_id = not is_blank(id_value)
+    has_id = looks_filled_id(id_value)
     has_name = not is_blank(name_value)
     if not has_id and layout.header_score and _is_header(row) and _score(row)[0] * 2 >= layout.header_score:
         return "header"
