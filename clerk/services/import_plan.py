@@ -305,7 +305,7 @@ class _Planner:
         if "id_number" in hard and isinstance(id_value, str):
             number = idcard.normalize(id_value)
             if number.endswith("000") and len(number) == 18 and "校验" in hard["id_number"]:
-                hard["id_number"] += values.LOST_DIGITS_HINT
+                hard["id_number"] = hard["id_number"].rstrip("。") + values.LOST_DIGITS_HINT
         cells = None
         if hard:
             # The form's messages name their field already (身份证号码校验位不对…, 姓名不能为空。)

@@ -19,6 +19,7 @@ from clerk.spreadsheets.cells import is_blank, lost_digits, to_text
 HEAD_ROWS = 40  # the header must start within the first 40 rows
 
 _ID_LIKE = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}")
+_LABELLED = re.compile(r"[\u3400-\u9fff]{1,8}\s*[：:]")  # 联系电话：… 填报人: …
 _CJK_NAME = re.compile(r"[\u3400-\u9fff·]{2,6}")
 _NOTE = re.compile(
     r"^(制表|填表|填报|审核|审批|复核|负责人|单位负责人|主要负责人|联系人|经办人|签字|签名|盖章|注|备注|说明|"
@@ -279,8 +280,8 @@ def classify(row: Sequence[object], layout: Layout, *, id_index: int | None, nam
         return "header"
     if has_id:
         return "data"
-    text = columns.normalize_label(to_text(filled[0][1]))
-    if _NOTE.match(text) or any(ch in to_text(filled[0][1]) for ch in "：:"):
+    first = to_text(filled[0][1]).strip()
+    if _NOTE.match(columns.normalize_label(first)) or _LABELLED.match(first):
         return "note"
     if has_name:
         return "data"
