@@ -220,3 +220,53 @@ def test_integrity_after_commit_and_undo(store, tmp_path):
     assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
     counts = store.conn.execute("SELECT sum(members) FROM org_member_counts").fetchone()[0]
     assert counts == 0
+
+
+def test_the_backup_taken_while_reading_is_used_only_if_nothing_changed_since(store, tmp_path, person):
+    path = write_xlsx(tmp_path / "r.xlsx", {"s": [HEADER, *people(3)]})
+    early = importer.EarlyBackup(store.path)
+    plan = run(store, path)
+    result = importer.commit(store, plan, early=early)
+    assert result.backup is not None and result.backup.exists()
+    assert sorted(result.backup.parent.glob("*-import.db")) == [result.backup]
+
+    other = write_xlsx(tmp_path / "o.xlsx", {"s": [HEADER, *people(2, start=10)]})
+    early = importer.EarlyBackup(store.path)
+    plan = run(store, other)
+    early._thread.join()
+    stale = early.path
+    members.register(store, person)  # a write after the early backup: it no longer shows the database
+    result = importer.commit(store, plan, early=early)
+    assert result.written and result.backup != stale and not stale.exists()
+    saved = __import__("sqlite3").connect(result.backup)
+    assert saved.execute("SELECT count(*) FROM members WHERE id_number = ?", (person["id_number"],)).fetchone()[0] == 1
+    saved.close()
+
+
+def test_a_big_batch_keeps_the_organisation_counts_right_and_the_trigger_in_place(store, tmp_path):
+    from clerk.services import import_commit, organisations
+
+    org = organisations.create(store, {"name": "顺达快递公司工会", "kind": "联合工会"})
+    rows = [HEADER + ["是否农民工", "新就业形态"]] + [r + ["是" if i % 2 else "否", "快递员" if i % 3 else ""] for i, r in enumerate(people(import_commit.BULK + 10))]
+    plan, result = run(store, write_xlsx(tmp_path / "big.xlsx", {"s": rows}), commit=True, org_id=org)
+    counts = dict(((r[0], r[1:]) for r in store.conn.execute("SELECT org_id, members, migrant, new_form FROM org_member_counts")))
+    organisations.recount(store)
+    assert counts == dict(((r[0], r[1:]) for r in store.conn.execute("SELECT org_id, members, migrant, new_form FROM org_member_counts")))
+    assert counts[org][0] == import_commit.BULK + 10
+    assert store.conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'members_count_insert'").fetchone()[0] == 1
+    # And the trigger works again for the next member registered by hand.
+    members.register(store, {"name": "新人", "id_number": make_id("20000101", 5), "org_id": org})
+    assert store.conn.execute("SELECT members FROM org_member_counts WHERE org_id = ?", (org,)).fetchone()[0] == counts[org][0] + 1
+
+
+def test_run_checks_and_commits_in_one_call(store, tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", {"s": [HEADER, *people(5), [6, "坏人", "1", "", "", ""]]})
+    scan = importer.scan(store, path)
+    plan, result = importer.run(store, scan, early=importer.EarlyBackup(store.path))
+    scan.close()
+    assert plan.counts["new"] == 5 and result.written and "新入会 5 人，未导入 1 行" in result.message
+    scan = importer.scan(store, path)
+    plan, again = importer.run(store, scan, early=importer.EarlyBackup(store.path))
+    scan.close()
+    assert not again.written and again.already["id"] == result.batch_id
+    assert len(list(result.backup.parent.glob("*-import.db"))) == 1  # the second run's backup was not kept

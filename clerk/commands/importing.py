@@ -78,7 +78,7 @@ def import_command(
     store.require_unit()
     org_id = organisations.find(store, org_ref) if org_ref else None
     options = importer.Options(org_id=org_id, update_existing=update_existing, match_org_names=not no_org_match)
-    seen: dict = {}
+    seen = importer.SeenIds()
     refused = 0
     for path in files:
         try:
@@ -92,9 +92,16 @@ def import_command(
 
 
 def _import_one(store: Store, path: Path, options: importer.Options, dry_run: bool, errors_to: Path | None,
-                show: int, maps: tuple[str, ...], save_mapping: bool, seen: dict) -> None:
+                show: int, maps: tuple[str, ...], save_mapping: bool, seen: importer.SeenIds) -> None:
     console.rule(f"[bold]{path.name}")
-    scan = importer.scan(store, path)
+    # The backup before the batch is taken while the file is read (on the other core).
+    early = None if dry_run or not path.is_file() else importer.EarlyBackup(store.path)
+    try:
+        scan = importer.scan(store, path)
+    except ServiceError:
+        if early is not None:
+            early.discard()
+        raise
     try:
         _apply_maps(scan, maps)
         scan.check_usable()
@@ -104,6 +111,8 @@ def _import_one(store: Store, path: Path, options: importer.Options, dry_run: bo
                 import_mappings.save(store, sheet.layout, path.name)  # type: ignore[arg-type]
             console.print("[green]已保存列对应关系，下次同样表头的文件会自动套用。[/]")
         if scan.previous and not dry_run:
+            if early is not None:
+                early.discard()
             prev = scan.previous
             console.print(
                 f"[yellow]这个文件已于 {prev['created_at'].replace('T', ' ')} 由 {prev['clerk']} 导入过"
@@ -111,24 +120,28 @@ def _import_one(store: Store, path: Path, options: importer.Options, dry_run: bo
             )
             return
         with _progress() as bar:
-            task = bar.add_task("校验", total=scan.estimated_rows)
+            checking = bar.add_task("校验", total=scan.estimated_rows)
+            writing = bar.add_task("写入", total=scan.estimated_rows, visible=False)
 
             def report(stage: str, done: int, total: int | None) -> None:
-                bar.update(task, description=stage, completed=done, total=total)
+                task = checking if stage == "校验" else writing
+                bar.update(task, description=stage, completed=done, total=total, visible=True)
 
-            plan = importer.prepare(store, scan, options, report, seen=seen)
-            bar.update(task, visible=False)
-            _show_plan(plan, show)
             if dry_run:
+                plan = importer.prepare(store, scan, options, report, seen=seen)
+                bar.stop()
+                _show_plan(plan, show)
                 console.print("[cyan]预览（--dry-run）：没有写入数据库。[/]")
                 if errors_to and plan.rejects:
                     console.print(f"错误报告：{import_report.for_plan(plan, errors_to)}")
                 return
-            task = bar.add_task("写入", total=plan.writes or None, visible=True)
-            result = importer.commit(store, plan, report)
-            bar.update(task, visible=False)
+            # Checked and written together (rows go in while later ones are checked), one transaction.
+            plan, result = importer.run(store, scan, options, report, early, seen=seen)
+        _show_plan(plan, show)
     finally:
         scan.close()
+        if early is not None and early.path is not None and not dry_run:
+            early.discard()  # only when commit() did not take it (it refused, or nothing to write)
     style = "green" if result.written else "yellow"
     console.print(f"[bold {style}]{result.message}[/]")
     if result.backup:
@@ -138,6 +151,8 @@ def _import_one(store: Store, path: Path, options: importer.Options, dry_run: bo
         console.print(f"错误报告（发给单位修改后再导入）：[bold]{report_path}[/]")
     if result.written:
         console.print(f"如需撤销：clerk batches undo {result.batch_id}")
+        with console.status("整理数据库文件……"):
+            importer.checkpoint(store)
 
 
 def _progress() -> Progress:

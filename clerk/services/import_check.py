@@ -187,8 +187,8 @@ class PinyinKeys:
     def _char(self, ch: str) -> str:
         syllable = self._chars.get(ch)
         if syllable is None:
-            syllable = names.pinyin_keys(ch)[0] if ch not in names.SURNAME_READINGS else _plain(ch)
-            self._chars[ch] = syllable
+            # A lone character is never read as a surname (names.pinyin_keys: 曾 alone is ceng).
+            syllable = self._chars[ch] = names.pinyin_keys(ch)[0]
         return syllable
 
     def keys(self, name: str) -> tuple[str, str]:
@@ -209,24 +209,27 @@ class PinyinKeys:
         return hit
 
     def _fast(self, name: str) -> tuple[str, str] | None:
-        if not _CJK_NAME.fullmatch(name):
+        n = len(name)
+        if not 2 <= n <= 4 or not _CJK_NAME.fullmatch(name):
             return None
         phrases = self._phrases
-        n = len(name)
-        for i in range(n - 1):
-            for j in range(i + 2, n + 1):
-                if name[i:j] in phrases:
-                    return None
+        # Any run of two or more characters that is a pinyin phrase: leave it to pypinyin.
+        if name in phrases or name[:2] in phrases or name[-2:] in phrases:
+            return None
+        if n == 4 and (name[1:3] in phrases or name[:3] in phrases or name[1:] in phrases):
+            return None
+        readings = names.SURNAME_READINGS
         head: list[str] = []
         rest = name
-        for surname in (name[:2], name[:1]):
-            if surname in names.SURNAME_READINGS and n > len(surname):
-                head = names.SURNAME_READINGS[surname].split()
-                rest = name[len(surname):]
-                break
-        syllables = head + [self._char(ch) for ch in rest]
-        syllables = [s for s in syllables if s]
-        return "".join(syllables), "".join(s[0] for s in syllables)
+        if name[:2] in readings and n > 2:
+            head, rest = readings[name[:2]].split(), name[2:]
+        elif name[0] in readings:
+            head, rest = readings[name[0]].split(), name[1:]
+        chars = self._chars
+        syllables = head + [chars.get(ch) or self._char(ch) for ch in rest]
+        if "" in syllables:
+            syllables = [s for s in syllables if s]
+        return "".join(syllables), "".join([s[0] for s in syllables])
 
 
 def _plain(ch: str) -> str:

@@ -14,11 +14,13 @@ of these calls. The steps live in import_scan, import_plan and import_commit.
 
 from __future__ import annotations
 
-from clerk.services.import_commit import Result, commit
-from clerk.services.import_plan import Options, Plan, Problem, prepare
+from clerk.services.import_commit import EarlyBackup, Result, checkpoint, commit, run
+from clerk.services.import_plan import Options, Plan, Problem, SeenIds, prepare
 from clerk.services.import_scan import FileScan, ImportRefused, Progress, SheetScan, find_column, remap, scan
 
 __all__ = [
+    "EarlyBackup",
+    "checkpoint",
     "FileScan",
     "ImportRefused",
     "Options",
@@ -26,10 +28,12 @@ __all__ = [
     "Problem",
     "Progress",
     "Result",
+    "SeenIds",
     "SheetScan",
     "commit",
     "find_column",
     "prepare",
     "remap",
+    "run",
     "scan",
 ]

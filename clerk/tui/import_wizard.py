@@ -124,6 +124,7 @@ class ImportWizardScreen(Screen[None]):
         self.scan: importer.FileScan | None = None
         self.plan: importer.Plan | None = None
         self.result: importer.Result | None = None
+        self.early: importer.EarlyBackup | None = None  # taken while the clerk reads the preview
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -329,6 +330,7 @@ class ImportWizardScreen(Screen[None]):
     @on(Button.Pressed, "#again")
     @on(Button.Pressed, "#again2")
     def _again(self) -> None:
+        self._drop_early()
         self._close_scan()
         self.plan = self.result = None
         self.reload_files()
@@ -408,7 +410,11 @@ class ImportWizardScreen(Screen[None]):
             self._status(f"需要注意的行 {len(plan.problems):,} 行{more}。确认无误后按“导入”。")
         else:
             self._status("没有问题行。确认无误后按“导入”。", "ok")
-        self.query_one("#commit", Button).disabled = not (plan.writes or plan.rejects) or bool(plan.already_imported)
+        writes = bool(plan.writes or plan.rejects) and not plan.already_imported
+        self.query_one("#commit", Button).disabled = not writes
+        self._drop_early()
+        if writes:
+            self.early = importer.EarlyBackup(self.app.store.path)
         self.query_one("#report-plan", Button).disabled = not plan.rejects
         self._show("preview", "预览")
         self.query_one("#commit", Button).focus()
@@ -421,6 +427,7 @@ class ImportWizardScreen(Screen[None]):
 
     @on(Button.Pressed, "#to-map")
     def _to_map(self) -> None:
+        self._drop_early()
         self._show("map", "核对列")
 
     @on(Button.Pressed, "#report-plan")
@@ -442,13 +449,17 @@ class ImportWizardScreen(Screen[None]):
         self.busy = True
         self.query_one("#commit", Button).disabled = True
         self._progress_start("写入")
-        self.run_commit(self.plan)
+        early, self.early = self.early, None
+        self.run_commit(self.plan, early)
 
     @work(thread=True, exclusive=True, group="import")
-    def run_commit(self, plan: importer.Plan) -> None:
+    def run_commit(self, plan: importer.Plan, early: importer.EarlyBackup | None) -> None:
         store = Store(self.app.store.path)
         try:
-            self.post_message(self.Committed(importer.commit(store, plan, self._progress_callback)))
+            result = importer.commit(store, plan, self._progress_callback, early)
+            self.post_message(self.Committed(result))
+            if result.written:
+                importer.checkpoint(store)  # after the clerk has the result
         except ServiceError as exc:
             self.post_message(self.Committed(None, str(exc)))
         except Exception as exc:  # noqa: BLE001
@@ -494,6 +505,14 @@ class ImportWizardScreen(Screen[None]):
         self.app.action_batches()
 
     # -- leaving ------------------------------------------------------------------------------------------
+    def _drop_early(self) -> None:
+        if self.early is not None:
+            self.early.discard()
+            self.early = None
+
+    def on_unmount(self) -> None:
+        self._drop_early()
+
     def _close_scan(self) -> None:
         if self.scan is not None:
             self.scan.close()
@@ -505,7 +524,7 @@ class ImportWizardScreen(Screen[None]):
             return
         current = self.query_one(ContentSwitcher).current
         if current == "preview":
-            self._show("map", "核对列")
+            self._to_map()
         elif current == "map":
             self._again()
         else:
