@@ -268,3 +268,38 @@ def test_pinyin_keys_agree_on_any_chinese_text(name):
 )
 def test_join_dates(raw, expected):
     assert import_values.date_cell(raw) == expected
+
+
+fast_cells = {
+    "姓名": st.sampled_from(["张三", "欧阳娜娜", "李", " 王五", "曾伟", "单雄信", "买买提·艾力", "张3", "", None]),
+    "身份证号码": st.one_of(
+        st.builds(lambda s: make_id("19900101", s), st.integers(1, 40)),
+        st.builds(lambda s: make_id("19900101", s).lower(), st.integers(1, 40)),
+        st.builds(lambda s: wrong_check_digit(make_id("19900101", s)), st.integers(1, 40)),
+        st.sampled_from(["500101199002300019", "", None, 5.00101199001011e17]),
+    ),
+    "手机号码": st.sampled_from(["13800000001", 13800000002.0, "1380000", "+86 13800000003", "", None, 12.5, "023-61234567"]),
+    "民族": st.sampled_from(["汉族", "汉", "火星", "", None, 1, True]),
+    "入会时间": st.sampled_from(["2024-03-01", "2024年3月", 45352.0, "2999-01-01", "", None, 1.0, True, date(2024, 1, 2)]),
+    "是否农民工": st.sampled_from(["是", "否", "√", "不知道", "", None, 1, 1.0, True, False]),
+    "新就业形态": st.sampled_from(["快递员", "是", "否", "宇航员", "", None]),
+    "岗位": st.sampled_from(["快递员", "外卖骑手", " 分拣 ", "", None, 7]),
+    "性别": st.sampled_from(["男", "女", "", None]),
+    "备注": st.sampled_from(["", None, "夜班", "=1+1"]),
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[__import__("hypothesis").HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.fixed_dictionaries(fast_cells), min_size=1, max_size=15))
+def test_the_fast_path_for_clean_rows_gives_what_the_careful_path_gives(store, tmp_path, monkeypatch, rows):
+    from clerk.services import import_plan
+
+    header = list(fast_cells)
+    path = write_xlsx(tmp_path / "f.xlsx", {"s": [header] + [[r[h] for h in header] for r in rows]}, text_ids=False)
+    fast = run(store, path)
+    with monkeypatch.context() as m:
+        m.setattr(import_plan._FastRows, "record", lambda self, row, n, raw_id: None)
+        careful = run(store, path)
+    assert fast.new_rows == careful.new_rows
+    assert fast.counts == careful.counts
+    assert [(p.kind, p.row, p.reason) for p in fast.problems] == [(p.kind, p.row, p.reason) for p in careful.problems]
