@@ -211,7 +211,8 @@ def _show_scan(scan: importer.FileScan) -> None:
             target = columns.label_of(col.field) if col.field not in (None, columns.KNOWN_IGNORED) else "[dim]（不导入）[/]"
             if col.field in columns.REPORT_COLUMNS:
                 target = f"[dim]{columns.REPORT_COLUMNS[col.field]}（错误报告的列）[/]"
-            mapping.add_row(col.letter, col.label, target, col.how if col.field in columns.FIELDS else "")
+            how = col.how if col.field in columns.FIELDS or col.how.startswith("与") else ""
+            mapping.add_row(col.letter, col.label, target, how)
         console.print(mapping)
         for note in layout.notes:
             console.print(f"  · {note}")

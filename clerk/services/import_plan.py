@@ -211,6 +211,8 @@ class _Planner:
             self._sheet(sheet)
         self._flush()
         self._tick(force=True)
+        order = {sheet.name: i for i, sheet in enumerate(self.plan.scan.sheets)}
+        self.plan.problems.sort(key=lambda p: (order.get(p.sheet, 0), p.row))
         for raw, count in sorted(self.unmatched.items(), key=lambda kv: -kv[1])[:20]:
             where = f"“{self.plan.org_name}”" if self.plan.org_name else "“未分配组织”"
             self.plan.notes.append(f"工作单位“{raw}”没有对应的工会组织（{count} 行），这些会员记入{where}")

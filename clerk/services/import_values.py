@@ -151,16 +151,6 @@ def employment_form_cell(raw: object) -> tuple[str, bool]:
     return "", False
 
 
-def ethnicity_cell(raw: object) -> str:
-    value = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text(raw)))
-    if value in ("汉", "汉族", "han"):
-        return "汉族"
-    if value and value not in choices.ETHNICITIES and value + "族" not in choices.ETHNICITIES:
-        # 维吾尔 -> 维吾尔族 is handled by members.check; 满 -> 满族 too; anything else stays as written
-        return value
-    return value
-
-
 def gender_cell(raw: object) -> str:
     value = text(raw)
     return {"男": "男", "女": "女", "男性": "男", "女性": "女", "m": "男", "f": "女"}.get(value.lower(), "")

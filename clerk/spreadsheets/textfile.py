@@ -6,7 +6,6 @@ Both stream: rows are parsed as the file is read, so memory does not grow with t
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -151,7 +150,3 @@ def html_table_count(path: Path, encoding: str, display: str) -> int:
     for table, _ in html_tables(path, encoding, display):
         count = max(count, table)
     return count
-
-
-def decode_sample(data: bytes, encoding: str) -> str:
-    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="ignore").read()
