@@ -265,3 +265,14 @@ def test_big_merges_read_the_next_file_in_a_helper_process(tmp_path, monkeypatch
     report = sync_merge.merge(district, files)
     assert [o.status for o in report.outcomes] == ["merged", "merged", "merged"]
     assert district.conn.execute("SELECT count(*) FROM members").fetchone()[0] == 3
+
+
+def test_person_on_the_roll_in_three_townships_is_one_open_conflict_per_record(tmp_path):
+    district = make_district(tmp_path)
+    towns = [make_township(tmp_path, i) for i in range(3)]
+    for store, orgs in towns:
+        register(store, 7, orgs[1])
+    report = sync_merge.merge(district, [_export(store, tmp_path) for store, _ in towns])
+    assert [o.status for o in report.outcomes].count(sync_merge.REFUSED) == 0
+    open_rows = [c.row_uid for c in sync_merge.conflicts(district)]
+    assert len(open_rows) == len(set(open_rows)) == 2

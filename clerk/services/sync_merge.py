@@ -349,12 +349,16 @@ def _live_twice(target: MergeTarget, live: list[str], m: fmt.Manifest, file_id: 
     involved = list({u for pair in pairs for u in pair[:2]})
     opened = target.open_conflicts("live_twice", "members", involved)
     known = {frozenset((c.row_uid, c.other_uid)) for c in opened.values()}
+    # One open conflict per record: a person live in three places shows against one other record
+    # now, and the next merge raises the rest if they are still live after it is resolved.
+    holding = {c.row_uid for c in opened.values()}
     added = 0
     for row_uid, other_uid, id_number in pairs:
         key = frozenset((row_uid, other_uid))
-        if key in known:
+        if key in known or row_uid in holding:
             continue
         known.add(key)
+        holding.add(row_uid)
         target.add_conflict(
             "live_twice", "members", row_uid, m.unit_code, file_id, _public(target.member(row_uid)),
             _public(target.member(other_uid)), [], other_uid=other_uid, id_number=id_number,
