@@ -524,7 +524,11 @@ def _update_member(target: SqliteTarget, current: Existing, values: dict[str, An
     listed = not values.get("deleted_at")
     if was_listed and (not listed or current.values["name"] != values["name"]):
         target._flush_journal()
-        target.conn.execute("DELETE FROM member_name_grams WHERE member_id = ?", (current.row_id,))
+        # By key, not by member_id: the table is keyed by gram, so member_id alone scans it all.
+        target.conn.executemany(
+            "DELETE FROM member_name_grams WHERE gram = ? AND member_id = ?",
+            [(g, current.row_id) for g in _grams(current.values["name"])],
+        )
         was_listed = False
     if listed and not was_listed:
         target._grams.extend((g, current.row_id) for g in _grams(values["name"]))
