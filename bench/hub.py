@@ -6,7 +6,7 @@
 Files: --files township sync files of --members members each (20 districts of 10 townships of
 city 5001, about 30 organisations per township), written straight from generated rows with the
 sync format module and the export's own sheet writer (the same bytes `clerk export` writes),
-cached under /tmp/clerk-bench-hub by format version and size.
+cached under the temp folder (clerk-bench-hub) by format version and size.
 
 PostgreSQL: a new database on the server --url names (a superuser URL; default CLERK_TEST_PG_URL,
 else a throwaway cluster started with tests/pg_server.sh and stopped at the end), `clerk hub
@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CACHE = Path("/tmp/clerk-bench-hub")
+CACHE = Path(tempfile.gettempdir()) / "clerk-bench-hub"
 CITY = ("5001", "基准市总工会", "基准测试")
 STAMP = "2026-01-01T09:00:00"
 ORGS_PER_TOWN = 30

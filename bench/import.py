@@ -9,7 +9,7 @@ Prints, each measured in a fresh process (so peak RSS is the import's own):
 - the wizard's case: a 20,000-row roster from file to preview (scan + validate).
 
 The roster is written like Excel writes one (shared strings, numbers as numbers) and cached in
-/tmp/clerk-bench-import; it holds a realistic mix: 1 % people already in the database, a few
+the temp folder (clerk-bench-import); it holds a realistic mix: 1 % people already in the database, a few
 wrong check digits and duplicates. The 1,000,000-member database is the one bench/search.py builds
 (reused from ~/.cache/clerk-bench when present); each run imports into a fresh copy of it.
 """
@@ -17,6 +17,7 @@ wrong check digits and duplicates. The 1,000,000-member database is the one benc
 from __future__ import annotations
 
 import argparse
+import tempfile
 import importlib.util
 import json
 import os
@@ -33,7 +34,7 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CACHE = Path(os.environ.get("CLERK_BENCH_TMP", "/tmp/clerk-bench-import"))
+CACHE = Path(os.environ.get("CLERK_BENCH_TMP") or Path(tempfile.gettempdir()) / "clerk-bench-import")
 
 HEADER = ["序号", "姓名", "性别", "民族", "身份证号码", "手机号码", "工作单位", "岗位", "入会时间", "是否农民工", "新就业形态", "备注"]
 # Regions the 1,000,000 generated members do not use, so new people never collide by chance.

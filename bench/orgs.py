@@ -6,7 +6,7 @@ Measures (target: under 1 s each) the organisation tree service, the tree screen
 headless at 80x24 until its Tree holds every organisation and has drawn, the coverage summary,
 the home screen's coverage line, the summary screen opening, and a picker search. Prints the
 figures with library versions, peak RSS and the machine load (the machine may be shared).
-The database is built once by bench/orgs_data.py and cached in /tmp/clerk-bench.
+The database is built once by bench/orgs_data.py and cached in the temp folder (clerk-bench).
 """
 
 from __future__ import annotations

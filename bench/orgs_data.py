@@ -9,6 +9,7 @@ when schema.sql changes.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import random
 import sqlite3
 import time
@@ -29,7 +30,7 @@ DATA_VERSION = 2  # bump when the generated data changes
 
 def cache_path(orgs: int = ORGS, members: int = MEMBERS) -> Path:
     digest = hashlib.sha1(db.schema_sql().encode()).hexdigest()[:8]
-    return Path("/tmp/clerk-bench") / f"orgs-{orgs}-{members}-v{DATA_VERSION}-{digest}.db"
+    return Path(tempfile.gettempdir()) / "clerk-bench" / f"orgs-{orgs}-{members}-v{DATA_VERSION}-{digest}.db"
 
 
 def build(path: Path, orgs: int = ORGS, members: int = MEMBERS) -> Path:

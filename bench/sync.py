@@ -10,7 +10,7 @@ installed, xlsxwriter constant_memory (strings_to_formulas off) write the same m
 the reference the streaming writer is measured against.
 
 Merge: --towns township files of --town-members members each (built once with executemany and
-the real export, cached under /tmp/clerk-bench-sync by schema and format), merged in one
+the real export, cached under the temp folder (clerk-bench-sync) by schema and format), merged in one
 `merge` call into a new district database, in a fresh process with its peak memory.
 
 Targets (issue 6): export >= 25,000 rows/s with peak memory < 150 MB; merge >= 30,000 rows/s.
@@ -21,6 +21,7 @@ the library versions.
 from __future__ import annotations
 
 import argparse
+import tempfile
 import hashlib
 import importlib.util
 import json
@@ -39,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CACHE = Path("/tmp/clerk-bench-sync")
+CACHE = Path(tempfile.gettempdir()) / "clerk-bench-sync"
 DISTRICT = ("500101", "基准区总工会", "基准测试")
 STAMP = "2026-01-01T09:00:00"
 
