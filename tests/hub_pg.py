@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 START_HINT = (
-    "start one with: export CLERK_TEST_PG_URL=$(bash tests/pg_server.sh start "$(mktemp -d)") "
+    "start one with: export CLERK_TEST_PG_URL=$(bash tests/pg_server.sh start \"$(mktemp -d)\") "
     "(needs apt-get install postgresql)"
 )
 
