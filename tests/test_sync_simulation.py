@@ -10,6 +10,7 @@ a record both sides changed and a person registered in two townships wait for th
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 
@@ -114,6 +115,20 @@ def _assert_district_holds_townships(world: World) -> None:
         town_transfers |= {r[0] for r in store.conn.execute("SELECT uid FROM transfers")}
     district_transfers = {r[0] for r in world.district.conn.execute("SELECT uid FROM transfers")}
     assert town_transfers <= district_transfers
+    # The organisation tree's member figures (kept in bulk during a merge) match a full recount.
+    conn = world.district.conn
+    kept = {r[0]: tuple(r[1:]) for r in conn.execute("SELECT org_id, members, migrant, new_form FROM org_member_counts WHERE members > 0")}
+    counted = {r[0]: tuple(r[1:]) for r in conn.execute(
+        "SELECT coalesce(org_id, 0), count(*), sum(migrant != 0), count(new_form) FROM members"
+        " WHERE status = '在册' AND deleted_at IS NULL GROUP BY 1")}
+    assert kept == counted
+    # Each record's history starts with the state it was inserted in, as the district stored it.
+    for row_id, after in conn.execute("SELECT row_id, after FROM journal WHERE tbl = 'members' AND op = 'insert' LIMIT 50"):
+        first_update = conn.execute(
+            "SELECT before FROM journal WHERE tbl = 'members' AND row_id = ? AND op != 'insert' ORDER BY seq LIMIT 1", (row_id,)
+        ).fetchone()
+        expected = json.loads(first_update[0]) if first_update else members.snapshot(world.district, row_id)
+        assert json.loads(after) == expected
 
 
 def test_three_townships_over_rounds_of_export_and_merge(tmp_path):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from clerk.domain import choices, names
+from clerk.services import member_bulk
 from clerk.services import sync_format as fmt
 from clerk.services.store import ServiceError, Store, new_uid, now
 from clerk.services.sync_target import Conflict, Existing, FileRecord, Source, TargetRefusal, dumps, loads
@@ -67,6 +68,8 @@ class SqliteTarget:
         self._org_ids: dict[str, int] = {}
         self._member_ids: dict[str, int] = {}
         self._member_rows: list[list[Any]] = []  # new members waiting for one executemany
+        self._member_source = ""  # the unit whose file brought them (their journal rows' unit)
+        self._counts = member_bulk.RangeCounts(self.conn, active=False)
         self._stamp: str | None = None  # journal time, taken once per batch of entries
         self._next_member_id: int | None = None
         org_cols = {r[1] for r in self.conn.execute("PRAGMA table_info(organisations)")}
@@ -87,10 +90,12 @@ class SqliteTarget:
         # more pages in memory than the app's everyday setting.
         self.conn.execute("PRAGMA cache_size = -131072")
         try:
-            with self.store.write():
+            with self.store.write(), member_bulk.counts_by_range(self.conn) as counts:
+                self._counts = counts
                 yield
                 self.flush()
         finally:
+            self._counts = member_bulk.RangeCounts(self.conn, active=False)
             self._journal.clear()
             self._grams.clear()
             self._touched.clear()
@@ -234,6 +239,13 @@ class SqliteTarget:
     # -- writing rows -----------------------------------------------------------------------------
     def insert(self, tbl: str, values: dict[str, Any], source_code: str, source_seq: int) -> bool:
         """Add a record; False when it cannot be placed (a transfer of a member not held here)."""
+        if tbl == "members":  # written in batches, journal rows included (_flush_members)
+            if source_code != self._member_source:
+                self._flush_members()
+                self._member_source = source_code
+            _insert_member(self, values)
+            self._touched[(tbl, values["uid"])] = (source_code, source_seq, None)
+            return True
         try:
             row_id, snapshot = _INSERT[tbl](self, values)
         except sqlite3.IntegrityError as exc:
@@ -307,10 +319,16 @@ class SqliteTarget:
             self._flush_journal()
 
     def _flush_members(self) -> None:
+        """The new members so far (consecutive ids), then by SQL over their id range: the counts the
+        insert trigger would add, their name grams and their journal rows."""
         if not self._member_rows:
             return
+        first, last = self._member_rows[0][0], self._member_rows[-1][0]
         try:
             self.conn.executemany(_MEMBER_INSERT, self._member_rows)
+            self._counts.add(first, last)
+            member_bulk.add_grams(self.conn, first, last)
+            member_bulk.journal_inserts(self.conn, first, last, at=now(), clerk=self._clerk, unit_code=self._member_source)
         except sqlite3.IntegrityError as exc:
             culprit = self._member_rows[0]
             for row in self._member_rows:
@@ -335,6 +353,7 @@ class SqliteTarget:
             )
             self._journal.clear()
         if self._grams:
+            self._grams.sort()
             self.conn.executemany("INSERT OR IGNORE INTO member_name_grams (gram, member_id) VALUES (?, ?)", self._grams)
             self._grams.clear()
 
@@ -353,7 +372,7 @@ class SqliteTarget:
                 "INSERT INTO sync_rows (tbl, uid, source_code, source_seq, jseq, base) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (tbl, uid) DO UPDATE SET source_code = excluded.source_code,"
                 " source_seq = max(source_seq, excluded.source_seq), jseq = excluded.jseq, base = excluded.base",
-                [(tbl, uid, code, seq, jseq, base) for (tbl, uid), (code, seq, base) in self._touched.items()],
+                [(tbl, uid, code, seq, jseq, base) for (tbl, uid), (code, seq, base) in sorted(self._touched.items())],
             )
             self._touched.clear()
 
@@ -501,7 +520,7 @@ _MEMBER_UPDATE = (
 )
 
 
-def _insert_member(target: SqliteTarget, values: dict[str, Any]):
+def _insert_member(target: SqliteTarget, values: dict[str, Any]) -> int:
     # Ids are given here (inside the write transaction nobody else inserts) so that new members
     # go in by executemany in batches.
     if target._next_member_id is None:
@@ -509,12 +528,10 @@ def _insert_member(target: SqliteTarget, values: dict[str, Any]):
     row_id = target._next_member_id
     target._next_member_id += 1
     target._member_rows.append([row_id, *_member_row(target, values)])
-    if len(target._member_rows) >= 1000:
+    if len(target._member_rows) >= 5000:
         target._flush_members()
     target._member_ids[values["uid"]] = row_id
-    if not values.get("deleted_at"):
-        target._grams.extend((g, row_id) for g in _grams(values["name"]))
-    return row_id, _snapshot("members", row_id, values, target)
+    return row_id
 
 
 def _update_member(target: SqliteTarget, current: Existing, values: dict[str, Any]):
@@ -609,7 +626,7 @@ def _update_transfer(target: SqliteTarget, current: Existing, values: dict[str, 
     return {**values, "id": current.row_id}
 
 
-_INSERT = {"members": _insert_member, "organisations": _insert_org, "transfers": _insert_transfer}
+_INSERT = {"organisations": _insert_org, "transfers": _insert_transfer}
 _UPDATE = {"members": _update_member, "organisations": _update_org, "transfers": _update_transfer}
 
 
