@@ -242,7 +242,8 @@ def apply(target: MergeTarget, sync: SyncFile, file_id: int | None, tick: Callab
     m = sync.manifest
     counts = _empty_counts()
     # Deletions first: a record deleted and entered again in the same township must make room.
-    members = sorted(sync.members, key=lambda s: not s.deleted)
+    # Then in uid order, so the uid-keyed indexes of a big database are walked once, in order.
+    members = sorted(sync.members, key=lambda s: (not s.deleted, s.uid))
     for tbl, states in (("organisations", sync.organisations), ("members", members), ("transfers", sync.transfers)):
         for start in range(0, len(states), _CHUNK):
             chunk = states[start : start + _CHUNK]

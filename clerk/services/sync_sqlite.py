@@ -13,6 +13,7 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -205,7 +206,9 @@ class SqliteTarget:
         self.conn.execute("DELETE FROM merge_uids")
         self.conn.executemany("INSERT OR IGNORE INTO merge_uids (uid) VALUES (?)", ((u,) for u in uids))
         rows = self.conn.execute(
-            "SELECT m.uid, o.uid, m.id_number FROM merge_uids t JOIN members m ON m.uid = t.uid"
+            # CROSS JOIN keeps the file's uids as the outer loop (without it the planner may walk
+            # every member of the district and look each up in the temp table).
+            "SELECT m.uid, o.uid, m.id_number FROM merge_uids t CROSS JOIN members m ON m.uid = t.uid"
             " JOIN members o ON o.id_number = m.id_number AND o.id != m.id AND o.deleted_at IS NULL"
             " AND o.status = ? WHERE m.status = ? AND m.deleted_at IS NULL",
             (choices.LIVE, choices.LIVE),
@@ -488,13 +491,16 @@ def _snapshot(tbl: str, row_id: int, values: dict[str, Any], target: SqliteTarge
     return snap
 
 
+_MEMBER_VALUES = itemgetter(*MEMBER_COLUMNS)
 _INT_AT = tuple(MEMBER_COLUMNS.index(k) for k in _NOT_NULL_INTS)
 _CREATED_AT, _UPDATED_AT, _STATUS_AT = (MEMBER_COLUMNS.index(k) for k in ("created_at", "updated_at", "status"))
 
 
 def _member_row(target: SqliteTarget, values: dict[str, Any]) -> list[Any]:
-    get = values.get
-    row = [get(k) for k in MEMBER_COLUMNS]
+    try:
+        row = list(_MEMBER_VALUES(values))  # a file's row has every key
+    except KeyError:
+        row = [values.get(k) for k in MEMBER_COLUMNS]
     for i in _INT_AT:
         if row[i] is None:
             row[i] = 0
