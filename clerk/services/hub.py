@@ -175,7 +175,7 @@ def open_hub(url: str) -> Hub:
                     "clerk hub init --into 地址 --code 单位代码 --name 单位名称 --clerk 经办人"
                 )
             hub_schema.refuse_newer(current)
-            if current < hub_schema.version():
+            if hub_schema.outdated(conn, current):
                 with conn.transaction():
                     hub_schema.apply(conn)
             unit = _unit(conn)
