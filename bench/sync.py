@@ -305,6 +305,54 @@ def merge_child(district: str, files: list[str]) -> None:
                       "peak_rss_mb": _peak_rss_mb()}))
 
 
+def floor_child(district: str, files: list[str]) -> None:
+    """The writes a merge of these files cannot do without, alone and in the cheapest form: each
+    file's members by one executemany (ids given, uid order), their counts, name grams and journal
+    rows by SQL over the id range, their sync_rows, one transaction per file. Reading the files and
+    the merge rules are left out (not timed): this is the most SQLite lets any merge do here."""
+    from clerk.services import member_bulk, setup, sync_file, sync_sqlite
+    from clerk.services.store import Store
+
+    store = Store(district)
+    setup.set_up(store, *DISTRICT)
+    conn = store.conn
+    conn.execute("PRAGMA cache_size = -131072")
+    conn.execute(f"DROP TRIGGER {member_bulk.COUNT_TRIGGER}")
+    seconds, total, next_id = 0.0, 0, 1
+    for path in files:
+        sync = sync_file.read(path)
+        org_ids: dict[str, int] = {}
+        conn.execute("BEGIN IMMEDIATE")
+        for s in sync.organisations:
+            org_ids[s.uid] = conn.execute(
+                "INSERT INTO organisations (uid, unit_code, name, kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (s.uid, s.values["unit_code"], s.values["name"], s.values["kind"], STAMP, STAMP),
+            ).lastrowid
+        conn.execute("COMMIT")
+
+        class Target:
+            _org_id = staticmethod(org_ids.get)
+
+        states = sorted(sync.members, key=lambda s: s.uid)
+        rows = [[next_id + k, *sync_sqlite._member_row(Target, s.values)] for k, s in enumerate(states)]
+        first, last, code = next_id, next_id + len(rows) - 1, sync.manifest.unit_code
+        next_id = last + 1
+        started = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(sync_sqlite._MEMBER_INSERT, rows)
+        conn.execute(member_bulk.COUNT_SQL, (first, last))
+        member_bulk.add_grams(conn, first, last)
+        member_bulk.journal_inserts(conn, first, last, at=STAMP, clerk=DISTRICT[2], unit_code=code)
+        conn.executemany(
+            "INSERT INTO sync_rows (tbl, uid, source_code, source_seq, jseq, base) VALUES ('members', ?, ?, ?, 0, NULL)",
+            [(r[1], code, sync.manifest.last_seq) for r in rows],
+        )
+        conn.execute("COMMIT")
+        seconds += time.perf_counter() - started
+        total += len(rows)
+    print(json.dumps({"seconds": seconds, "members": total}))
+
+
 def bench_merge(towns: int, per_town: int) -> dict:
     files = build_town_files(towns, per_town)
     district = CACHE / "district.db"
@@ -319,6 +367,12 @@ def bench_merge(towns: int, per_town: int) -> dict:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{district}{suffix}").unlink(missing_ok=True)
     shutil.rmtree(CACHE / "backups", ignore_errors=True)
+    floor = _child("--floor-child", str(district), *map(str, files))
+    figures["floor_rows_per_s"] = floor["members"] / floor["seconds"]
+    print(f"reference: the writes alone (members, counts, name grams, journal, sync rows; no reading, no rules):"
+          f" {floor['seconds']:.1f} s = {figures['floor_rows_per_s']:,.0f} rows/s", file=sys.stderr)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{district}{suffix}").unlink(missing_ok=True)
     return figures
 
 
@@ -334,6 +388,7 @@ def main() -> None:
     parser.add_argument("--openpyxl-child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--xlsxwriter-child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--merge-child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--floor-child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--verify-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.export_child:
@@ -348,6 +403,8 @@ def main() -> None:
         return verify_child(args.verify_child)
     if args.merge_child:
         return merge_child(args.merge_child[0], args.merge_child[1:])
+    if args.floor_child:
+        return floor_child(args.floor_child[0], args.floor_child[1:])
 
     CACHE.mkdir(parents=True, exist_ok=True)
     results: dict = {"load_before": os.getloadavg(), "versions": _versions(), "cpus": os.cpu_count()}
