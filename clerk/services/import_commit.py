@@ -24,7 +24,7 @@ from clerk.services import members
 from clerk.services.import_check import PinyinKeys
 from clerk.services.import_plan import NEW_COLUMNS, Plan, no_cyclic_gc
 from clerk.services.import_scan import Progress, _previous
-from clerk.services.store import Store, new_uid, now
+from clerk.services.store import ServiceError, Store, new_uid, now
 
 CHUNK = 10_000
 
@@ -114,6 +114,11 @@ def _backup_now(store: Store) -> Path:
         conn.close()
 
 
+def take_backup(store: Store, early: EarlyBackup | None) -> Path:
+    """The backup of the database as it is before the batch (call with the write lock held)."""
+    return (early.take() if early is not None else None) or _backup_now(store)
+
+
 def checkpoint(store: Store) -> None:
     """Fold the batch from the write-ahead log into the database file (commit() leaves this for after
     the clerk has seen the result; SQLite would otherwise do it on the next write)."""
@@ -155,7 +160,9 @@ def commit(store: Store, plan: Plan, progress: Progress | None = None, early: Ea
     writer = _BatchWriter(store, plan, progress, len(plan.new_rows) + len(plan.updates))
     try:
         with _no_autocheckpoint(store), no_cyclic_gc(), store.write():
-            writer.begin(early, bulk=len(plan.new_rows) >= BULK)
+            if progress:
+                progress("备份", 0, None)
+            writer.begin(take_backup(store, early), bulk=len(plan.new_rows) >= BULK)
             for start in range(0, len(plan.new_rows), CHUNK):
                 writer.add(plan.new_rows[start : start + CHUNK])
             writer.finish()
@@ -165,12 +172,14 @@ def commit(store: Store, plan: Plan, progress: Progress | None = None, early: Ea
 
 
 def run(store: Store, scan, options=None, progress: Progress | None = None, early: EarlyBackup | None = None,
-        seen=None) -> tuple[Plan, Result]:
-    """Check and commit in one go, as `clerk import` does.
-
-    (Writing rows while later rows are still checked was tried: with SQLite releasing the GIL for
-    every row, the two threads slowed each other down and the whole took longer.)"""
+        seen=None, parallel: bool | None = None) -> tuple[Plan, Result]:
+    """Check and commit in one go, as `clerk import` does: a big roster is written by a helper
+    process while its later rows are still checked (import_writer; parallel=None decides by size)."""
+    from clerk.services import import_writer
     from clerk.services.import_plan import prepare
+
+    if parallel or (parallel is None and import_writer.worth_it(scan)):
+        return import_writer.run(store, scan, options, progress, early, seen)
 
     try:
         plan = prepare(store, scan, options, progress, seen)
@@ -209,18 +218,18 @@ class _BatchWriter:
         self.first_id: int | None = None
         self.next_id = 0
         self.trigger: str | None = None
-        self.keys = PinyinKeys().keys
+        self.pinyin: PinyinKeys | None = None  # made when first needed (the writer process gets keyed rows)
         self.parent = None
         self.resolved = 0
         self.backup: Path | None = None
         self.longest = 0
-        self.uids: list[str] = new_uids(len(plan.new_rows)) if plan is not None else []
+        self.uids = UidPool(len(plan.new_rows) if plan is not None else 0)
+        self.insert_sql = ""
 
-    def begin(self, early: EarlyBackup | None, bulk: bool) -> None:
+    def begin(self, backup: Path, bulk: bool) -> None:
+        """Inside the transaction, with the backup taken: the batch record, the ids to come."""
         conn, scan, unit = self.conn, self.scan, self.unit
-        if self.progress:
-            self.progress("备份", 0, None)
-        self.backup = (early.take() if early is not None else None) or _backup_now(self.store)
+        self.backup = backup
         if scan.parent_uid:
             self.parent = conn.execute("SELECT id FROM import_batches WHERE uid = ?", (scan.parent_uid,)).fetchone()
         sheets = [
@@ -249,26 +258,40 @@ class _BatchWriter:
         self.store.batch_id = self.batch_id
         self.first_seq = _journal_seq(self.store) + 1
         self.first_id = self.next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM members").fetchone()[0]
+        # The batch's constant columns as literals: fewer parameters to bind on every row.
+        cols = ", ".join(NEW_COLUMNS)
+        consts = ", ".join(_literal(v) for v in (unit.code, choices.LIVE, self.stamp, self.stamp))
+        self.insert_sql = (
+            f"INSERT INTO members (id, uid, unit_code, status, created_at, updated_at, {cols})"
+            f" VALUES (?, ?, {consts}, {', '.join('?' * len(NEW_COLUMNS))})"
+        )
         if bulk:
             found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (COUNT_TRIGGER,)).fetchone()
             if found:
                 self.trigger = found[0]
                 conn.execute(f"DROP TRIGGER {COUNT_TRIGGER}")
 
-    def add(self, rows: list[tuple]) -> None:
-        """New members (NEW_COLUMNS values without the pinyin keys); finish() adds grams and journal rows."""
+    def add(self, rows: list[tuple], keyed: bool = False) -> None:
+        """New members (NEW_COLUMNS values, without the pinyin keys unless keyed); finish() adds
+        grams and journal rows."""
         if not rows:
             return
-        conn, keys = self.conn, self.keys
-        cols = ", ".join(NEW_COLUMNS)
-        marks = ", ".join("?" * len(NEW_COLUMNS))
-        sql = f"INSERT INTO members (id, uid, unit_code, status, created_at, updated_at, {cols}) VALUES (?, ?, ?, ?, ?, ?, {marks})"
-        base, stamp, code, live = self.next_id, self.stamp, self.unit.code, choices.LIVE
-        uids = self.uids[self.written : self.written + len(rows)] if self.uids else new_uids(len(rows))
-        conn.executemany(sql, [(base + k, uids[k], code, live, stamp, stamp, *row, *keys(row[0])) for k, row in enumerate(rows)])
-        last = base + len(rows) - 1
-        self.longest = max(self.longest, max(len(row[0]) for row in rows))
-        self.next_id = last + 1
+        if not keyed:
+            self.pinyin = self.pinyin or PinyinKeys()
+            keys = self.pinyin.keys
+            rows = [(*row, *keys(row[0])) for row in rows]
+        base, uids = self.next_id, self.uids.take(len(rows))
+        self.add_numbered([(base + k, uids[k], *row) for k, row in enumerate(rows)])
+
+    def add_numbered(self, rows: list[tuple]) -> None:
+        """New members numbered already: (id, uid, *NEW_COLUMNS), the ids following on from the last."""
+        if not rows:
+            return
+        if rows[0][0] != self.next_id or rows[-1][0] != self.next_id + len(rows) - 1:
+            raise ServiceError("导入的新会员编号不连续，导入没有写入任何内容。")
+        self.conn.executemany(self.insert_sql, rows)
+        self.longest = max(self.longest, max(len(row[2]) for row in rows))
+        self.next_id += len(rows)
         self.written += len(rows)
         if self.progress:
             self.progress("写入", self.written, self.total or None)
@@ -353,6 +376,26 @@ class _BatchWriter:
         if parent_id is not None:
             message += f"这是批次 #{parent_id} 的错误报告修改后发回的文件，补上了其中 {self.resolved} 行。"
         return Result(self.batch_id, counts, message, backup=self.backup, parent_id=parent_id, resolved=self.resolved)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class UidPool:
+    """uids for a batch, made and sorted at once: taken in order, each chunk of rows goes into
+    its own stretch of the uid index, page by page, instead of all over it."""
+
+    def __init__(self, count: int):
+        self._uids = new_uids(count)
+        self._next = 0
+
+    def take(self, count: int) -> list[str]:
+        uids = self._uids[self._next : self._next + count]
+        self._next += len(uids)
+        if len(uids) < count:  # more rows than the pool was made for
+            uids += new_uids(count - len(uids))
+        return uids
 
 
 def new_uids(count: int) -> list[str]:

@@ -15,7 +15,7 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from stdnum.cn import ric
 
@@ -204,6 +204,10 @@ class _Planner:
         self.verify_left = VERIFY_ROWS
         self.done = 0
         self.total = plan.scan.estimated_rows
+        # Called with plan.new_rows whenever they reach sink_rows, which then start anew: the
+        # writer process takes them while later rows are checked (import_writer).
+        self.sink: Callable[[list[tuple]], None] | None = None
+        self.sink_rows = _LOOKUP_CHUNK
 
     # -- the run -----------------------------------------------------------------------------
     def run(self) -> None:
@@ -484,6 +488,9 @@ class _Planner:
             if src is not None and src[1]:
                 plan.resolves.append(src)  # type: ignore[arg-type]
         self.buffer.clear()
+        if self.sink is not None and len(new_rows) >= self.sink_rows:
+            self.sink(new_rows)
+            plan.new_rows = []
 
     def _given(self, entry: tuple) -> set[str]:
         row, spec = entry
