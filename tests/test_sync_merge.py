@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from clerk.services import members, sync_export, sync_merge
+from clerk.services import members, sync_export, sync_format, sync_merge
 from clerk.services.store import ServiceError
 
 from sync_world import make_district, make_township, make_unit, person, register
@@ -276,3 +276,24 @@ def test_person_on_the_roll_in_three_townships_is_one_open_conflict_per_record(t
     assert [o.status for o in report.outcomes].count(sync_merge.REFUSED) == 0
     open_rows = [c.row_uid for c in sync_merge.conflicts(district)]
     assert len(open_rows) == len(set(open_rows)) == 2
+
+
+def test_sheets_past_the_row_limit_go_on_in_continuation_sheets(world, tmp_path, monkeypatch):
+    """Excel and WPS open at most 1,048,576 rows a sheet: longer data sheets are split, and a
+    merge reads the parts as one (shown here with a limit of 2 rows)."""
+    town, orgs, district = world
+    for seq in range(1, 6):
+        register(town, seq, orgs[1])
+    monkeypatch.setattr(sync_format, "SHEET_ROWS", 2)
+    path = _export(town, tmp_path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["清单", "组织", "组织（续2）", "会员", "会员（续2）", "会员（续3）", "转接", "删除"]
+    assert [c.value for c in book["会员（续3）"][1]] == [c.value for c in book["会员"][1]]  # the header again
+    assert book["会员（续3）"].max_row == 2  # header + the fifth member
+    report = sync_merge.merge(district, [path])
+    assert report.outcomes[0].status == sync_merge.MERGED, report.outcomes[0].message
+    assert district.conn.execute("SELECT count(*) FROM members").fetchone()[0] == 5
+    # A row taken out of a continuation sheet is caught like any other edit.
+    book.remove(book["会员（续3）"])
+    book.save(tmp_path / "short.xlsx")
+    _refused(make_district(tmp_path / "other"), tmp_path / "short.xlsx", "清单记为 5 行")

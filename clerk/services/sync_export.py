@@ -202,28 +202,36 @@ def _stream_sheet(book: XlsxStreamWriter, sheet: str, rows: Iterator[tuple], che
     lines: list[str] = []
     sep = fmt.SEP
     seps = len(fields) - 1
-    with book.sheet(sheet, _columns(fields)) as writer:
-        append = writer.append
-        for row in rows:
-            line = sep.join(map(str, row))
-            plain = True
-            if _RARE.search(line) or line.count(sep) != seps:
-                if _UNSAFE.search(line) or line.count(sep) != seps:
-                    row = tuple(clean(v) if isinstance(v, str) else v for v in row)
-                    line = sep.join(map(str, row))
-                plain = False
-            if plain and (line[:1] in " \t\n" or line[-1:] in " \t\n" or any(e in line for e in _EDGES)):
-                plain = False
-            append(row, plain=plain)
-            lines.append(line)
-            if len(lines) >= _BATCH:
-                checksum.lines(lines)
-                count += len(lines)
-                tick(len(lines))
-                lines.clear()
-        checksum.lines(lines)
-        count += len(lines)
-        tick(len(lines))
+    part, in_part = 1, 0
+    writer = book.sheet(sheet, _columns(fields))
+    append = writer.append
+    for row in rows:
+        if in_part == fmt.SHEET_ROWS:  # the sheet is full: go on in the next part
+            writer.close()
+            part += 1
+            writer = book.sheet(fmt.part_name(sheet, part), _columns(fields))
+            append, in_part = writer.append, 0
+        in_part += 1
+        line = sep.join(map(str, row))
+        plain = True
+        if _RARE.search(line) or line.count(sep) != seps:
+            if _UNSAFE.search(line) or line.count(sep) != seps:
+                row = tuple(clean(v) if isinstance(v, str) else v for v in row)
+                line = sep.join(map(str, row))
+            plain = False
+        if plain and (line[:1] in " \t\n" or line[-1:] in " \t\n" or any(e in line for e in _EDGES)):
+            plain = False
+        append(row, plain=plain)
+        lines.append(line)
+        if len(lines) >= _BATCH:
+            checksum.lines(lines)
+            count += len(lines)
+            tick(len(lines))
+            lines.clear()
+    checksum.lines(lines)
+    count += len(lines)
+    tick(len(lines))
+    writer.close()
     return count
 
 

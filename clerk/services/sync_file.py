@@ -146,11 +146,29 @@ def _read_sheets(data: io.BytesIO, label: str, only_manifest: bool = False) -> d
         missing = [s for s in fmt.DATA_SHEETS if s not in names]
         if missing:
             raise BadSyncFile(f"“{label}”缺少工作表：{'、'.join(missing)}。文件不完整或被改动过，没有合并。")
-        return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wanted}
+        sheets = {}
+        for name in wanted:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            part = 2
+            while fmt.part_name(name, part) in names:  # a continuation sheet: the same header, more rows
+                more = book.get_sheet_by_name(fmt.part_name(name, part)).to_python(skip_empty_area=False)
+                if not more or not rows or more[0][: len(rows[0])] != rows[0]:
+                    raise BadSyncFile(f"“{label}”的“{fmt.part_name(name, part)}”工作表表头与格式不符（被改动过），没有合并。")
+                _trim(rows)
+                rows.extend(more[1:])
+                part += 1
+            sheets[name] = rows
+        return sheets
     except BadSyncFile:
         raise
     except Exception:  # noqa: BLE001 - calamine raises its own errors for damaged parts
         raise BadSyncFile(f"“{label}”已损坏或不完整，无法读取。请让对方重新导出或重新拷贝。") from None
+
+
+def _trim(rows: list[list[Any]]) -> None:
+    """Drop empty rows at the end (an editor may leave formatted empty rows behind)."""
+    while len(rows) > 1 and not any(v not in ("", None) for v in rows[-1]):
+        rows.pop()
 
 
 def _int(value: Any) -> int | None:
@@ -220,9 +238,8 @@ def _verify(sheets: dict[str, list[list[Any]]], manifest: fmt.Manifest, label: s
         header = [fmt.cell_text(v) for v in (rows[0] if rows else [])][:width]
         if header != [f.label for f in fields]:
             raise BadSyncFile(f"“{label}”的“{sheet}”工作表表头与格式不符（被改动过），没有合并。")
+        _trim(rows)
         body = rows[1:]
-        while body and not any(v not in ("", None) for v in body[-1]):
-            body.pop()  # an editor may leave formatted empty rows at the end
         if len(body) != manifest.counts[sheet]:
             raise BadSyncFile(
                 f"“{label}”的“{sheet}”有 {len(body)} 行，清单记为 {manifest.counts[sheet]} 行：文件不完整或被改动过，没有合并。"

@@ -1,7 +1,8 @@
 """The sync file format (同步文件), version 1: sheets, columns, manifest and checksum.
 
 One .xlsx per export. Sheet 清单 (manifest) holds key/value rows; the data sheets 组织, 会员,
-转接, 删除 have one header row of Chinese labels and one record per row. Columns are fixed
+转接, 删除 have one header row of Chinese labels and one record per row (continued on further
+sheets past SHEET_ROWS rows). Columns are fixed
 per format version: readers map them by position and check the header labels.
 
 The checksum is SHA-256 over the data sheets in order, each as a "[sheet]" line, its header
@@ -23,6 +24,15 @@ ORG_SHEET, MEMBER_SHEET, TRANSFER_SHEET, DELETION_SHEET = "组织", "会员", "�
 DATA_SHEETS = (ORG_SHEET, MEMBER_SHEET, TRANSFER_SHEET, DELETION_SHEET)
 
 MODE_FULL, MODE_INCREMENTAL = "完整", "增量"
+
+# Excel, WPS and LibreOffice open at most 1,048,576 rows a sheet: a data sheet with more rows
+# goes on in continuation sheets 会员（续2）, 会员（续3）..., each with the header again. The
+# checksum and the manifest's row counts cover the rows of all parts as one sheet.
+SHEET_ROWS = 1_000_000
+
+
+def part_name(sheet: str, part: int) -> str:
+    return sheet if part == 1 else f"{sheet}（续{part}）"
 
 TEXT, INT = "text", "int"
 
