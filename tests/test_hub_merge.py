@@ -8,6 +8,8 @@ a district's file, and refusals that leave nothing behind.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from clerk.services import hub, members, sync_export, sync_format, sync_merge, transfers
@@ -83,6 +85,20 @@ def _pg_counts_match_members(h) -> None:
     assert counted == actual
 
 
+def _insert_images(conn, mark):
+    """The journal's after-image of each member a merge brought, by uid (ids apart: each database
+    numbers its own rows)."""
+    images = {}
+    for row_id, row_uid, after in conn.execute(
+        f"SELECT row_id, row_uid, after FROM journal WHERE tbl = {mark} AND op = {mark}", ("members", "insert"),
+    ).fetchall():
+        image = json.loads(after)
+        assert image.pop("id") == row_id
+        assert (image.pop("org_id") is None) == (image["org_uid"] is None)
+        images[row_uid] = image
+    return images
+
+
 def test_same_files_same_outcome_as_sqlite(tmp_path, hub_db):
     towns = [make_township(tmp_path, i) for i in range(3)]
     district = make_district(tmp_path)
@@ -125,6 +141,8 @@ def test_same_files_same_outcome_as_sqlite(tmp_path, hub_db):
     assert _bookkeeping(hub_db.conn) == _bookkeeping(district.conn)
     assert pg_report.conflicts == sqlite_report.conflicts == 1
     _pg_counts_match_members(hub_db)
+    images = _insert_images(hub_db.conn, "%s")
+    assert len(images) == 21 and images == _insert_images(district.conn, "?")  # the audit log says the same
 
     # Resolving the same conflict the same way gives the same records again.
     [c_sqlite] = sync_merge.conflicts(district)

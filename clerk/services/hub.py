@@ -95,10 +95,11 @@ def connect(url: str):
     """A checked connection (autocommit: each merge and each resolution is its own transaction)."""
     url = url.strip()
     try:
+        import orjson  # noqa: F401 - the merge needs it too
         import psycopg
     except ImportError:
         raise ServiceError(
-            "本机的 clerk 没有安装汇总库组件。请运行：pip install 'clerk[hub]'（即安装 psycopg），再试一次。"
+            "本机的 clerk 没有安装汇总库组件。请运行：pip install 'clerk[hub]'（即安装 psycopg 和 orjson），再试一次。"
         ) from None
     if not is_url(url):
         raise ServiceError(f"汇总库地址要以 postgresql:// 开头，例如 postgresql://clerk:密码@10.0.0.5:5432/clerk_hub。收到：{url}")

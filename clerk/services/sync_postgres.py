@@ -2,10 +2,13 @@
 
 The rules are sync_merge's, the same as for a district's SQLite database; only the storage
 differs. Rows the rules insert or update are buffered in Python and written in bulk when the
-rules flush (after each table of a file, and before commit): COPY into a temporary staging
-table, then one INSERT ... SELECT / UPDATE ... FROM per table, with the journal entries built
-by the server from the rows it wrote (INSERT ... RETURNING feeding the journal in the same
-statement). A file is one transaction.
+rules flush (after each table of a file, and before commit). Members new to the hub — nearly
+all of what a big merge writes — go straight into members by binary COPY with ids taken
+beforehand, their journal entries and sync_rows likewise (_flush_new_members). Everything else
+(updates, organisations, transfers) is COPYed into a temporary staging table and written by one
+INSERT ... SELECT / UPDATE ... FROM per table, with the journal entries built by the server
+from the rows it wrote (RETURNING feeding the journal in the same statement). A file is one
+transaction.
 
 Concurrency: merging a file takes a transaction-scoped advisory lock on the sending unit's code,
 then checks again (under the lock) whether that file was merged and where the unit's sequence
@@ -25,9 +28,11 @@ import json
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterator
 
+import orjson
 import psycopg
 from psycopg import errors, sql
 from psycopg.rows import dict_row
@@ -121,6 +126,11 @@ class PostgresTarget:
         self._journal: list[tuple] = []
         self._touched: dict[tuple[str, str], tuple[str, int, str | None]] = {}
         self._members_here: set[str] = set()
+        # Members new to the hub (the bulk of a merge), written apart from the stage: (row, values,
+        # source code, source seq). _member_ids: ids of the members this transaction wrote or read.
+        self._new_members: list[tuple[list, dict[str, Any], str, int]] = []
+        self._member_ids: dict[str, int] = {}
+        self._sequences: tuple[str, str] | None = None
         self._journaled = False
         self._staged = False
 
@@ -131,6 +141,7 @@ class PostgresTarget:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         self._members_here.clear()
+        self._member_ids.clear()
         try:
             with self.conn.transaction():
                 # The staging joins probe indexes of tables that grow to millions of rows; with
@@ -147,6 +158,7 @@ class PostgresTarget:
         finally:
             for rows in self._rows.values():
                 rows.clear()
+            self._new_members.clear()
             self._journal.clear()
             self._touched.clear()
 
@@ -223,7 +235,7 @@ class PostgresTarget:
             return {}
         query, keys = _EXISTING[tbl]
         found: dict[str, Existing] = {}
-        rows = self.conn.execute(query, {"tbl": tbl, "uids": uids, "hub": self.unit.code}).fetchall()
+        rows = self.conn.execute(query, {"tbl": tbl, "uids": list(uids), "hub": self.unit.code}).fetchall()
         for row in rows:
             values = dict(zip(keys, row[1 : 1 + len(keys)]))
             source_code, source_seq, base, before, edited = row[1 + len(keys) :]
@@ -237,6 +249,8 @@ class PostgresTarget:
             )
         if tbl == "members":
             self._members_here.update(found)
+            for uid, record in found.items():
+                self._member_ids[uid] = record.row_id
         return found
 
     def member(self, uid: str) -> dict[str, Any] | None:
@@ -255,17 +269,18 @@ class PostgresTarget:
     def live_twice(self, uids: list[str]) -> list[tuple[str, str, str]]:
         self.flush()
         self.conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_NAMESPACE, LIVE_TWICE_LOCK))
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS clerk_live_uids (uid text) ON COMMIT DELETE ROWS")
-        self.conn.execute("TRUNCATE clerk_live_uids")
-        with self.conn.cursor().copy("COPY clerk_live_uids (uid) FROM STDIN") as copy:
-            for uid in uids:
-                copy.write_row((uid,))
-        self.conn.execute("ANALYZE clerk_live_uids")
+        # By id: the merge wrote or read every one of these members in this transaction.
+        known = self._member_ids
+        ids = [known[u] for u in uids if u in known]
+        missing = [u for u in uids if u not in known]
+        if missing:
+            ids += [r[0] for r in self.conn.execute("SELECT id FROM members WHERE uid = ANY(%s)", (missing,))]
         rows = self.conn.execute(
-            "SELECT m.uid, o.uid, m.id_number FROM clerk_live_uids t JOIN members m ON m.uid = t.uid"
+            "SELECT m.uid, o.uid, m.id_number FROM members m"
             " JOIN members o ON o.id_number = m.id_number AND o.id <> m.id AND o.deleted_at IS NULL"
-            " AND o.status = %s WHERE m.status = %s AND m.deleted_at IS NULL",
-            (choices.LIVE, choices.LIVE),
+            " AND o.status = %s WHERE m.id = ANY(%b::bigint[]) AND m.status = %s AND m.deleted_at IS NULL"
+            " ORDER BY m.uid, o.uid",
+            (choices.LIVE, ids, choices.LIVE),
         ).fetchall()
         return [tuple(r) for r in rows]
 
@@ -279,9 +294,11 @@ class PostgresTarget:
     def insert(self, tbl: str, values: dict[str, Any], source_code: str, source_seq: int) -> bool:
         if tbl == "transfers" and not self._member_known(values.get("member_uid")):
             return False  # a transfer of a member the hub does not hold (as the SQLite target)
-        self._stage(tbl, "i", None, source_code, "insert", None, values)
         if tbl == "members":
+            self._new_members.append((_row("members", values), values, source_code, source_seq))
             self._members_here.add(values["uid"])
+            return True
+        self._stage(tbl, "i", None, source_code, "insert", None, values)
         if tbl != "transfers":
             self._touched[(tbl, values["uid"])] = (source_code, source_seq, None)
         return True
@@ -337,27 +354,9 @@ class PostgresTarget:
     def _stage(self, tbl: str, op: str, row_id: int | None, junit: str, jop: str, before: str | None,
                values: dict[str, Any]) -> None:
         spec = TABLES[tbl]
-        row = [values.get(c) for c in spec.columns]
-        if tbl == "members":
-            for i in _MEMBER_INT_AT:
-                if row[i] is None:
-                    row[i] = 0
-            if not row[_MEMBER_STATUS_AT]:
-                row[_MEMBER_STATUS_AT] = choices.LIVE
-            if row[_MEMBER_KEYS_AT[0]] is None or row[_MEMBER_KEYS_AT[1]] is None:
-                # Not carried (a name the hub merged field by field): worked out, rarely.
-                row[_MEMBER_KEYS_AT[0]], row[_MEMBER_KEYS_AT[1]] = _pinyin(values.get("name") or "")
-        elif tbl == "organisations" and not row[_ORG_STATUS_AT]:
-            row[_ORG_STATUS_AT] = "正常"
-        elif tbl == "transfers" and not row[_TRANSFER_ON_AT]:
-            row[_TRANSFER_ON_AT] = date.today().isoformat()
-        stamp = None
-        for i in spec.stamp_at:
-            if not row[i]:
-                stamp = stamp or now()
-                row[i] = stamp
         rows = self._rows[tbl]
-        rows.append((op, row_id, len(rows), junit, jop, before, *row, *(values.get(u) for u, _ in spec.refs.values())))
+        rows.append((op, row_id, len(rows), junit, jop, before, *_row(tbl, values),
+                     *(values.get(u) for u, _ in spec.refs.values())))
 
     def _log(self, unit_code: str, tbl: str, row_id: int, uid: str, op: str, before, after) -> None:
         self._journal.append((now(), self._clerk, unit_code, tbl, row_id, uid, op, dumps(before), dumps(after)))
@@ -369,6 +368,8 @@ class PostgresTarget:
             for tbl in ("organisations", "members", "transfers"):
                 if self._rows[tbl]:
                     self._flush_table(TABLES[tbl])
+                if tbl == "members" and self._new_members:
+                    self._flush_new_members()
             if self._journal:
                 with self.conn.cursor().copy(
                     "COPY journal (at, clerk, unit_code, tbl, row_id, row_uid, op, before, after) FROM STDIN"
@@ -400,13 +401,61 @@ class PostgresTarget:
         with self.conn.cursor().copy(f"COPY {stage} ({', '.join(spec.stage_columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        self._failed_rows = rows
+        ops = {row[0] for row in rows}
         for step in ("update", "insert"):
+            if step[0] not in ops:
+                continue
             if self.conn.execute(_SQL[spec.name][step], {"at": now(), "clerk": self._clerk}).rowcount > 0:
                 self._journaled = True
         if spec.name == "organisations":
             self.conn.execute(_FIX_PARENTS)
         rows.clear()
+
+    def _flush_new_members(self) -> None:
+        """Members new to the hub, most of what a merge writes. Straight into members by binary
+        COPY with ids taken beforehand (COPY stores rows in batches; no stage, sort or join), then
+        their journal entries and sync_rows the same way, in the file's order. The journal's
+        after-image is encoded here by orjson (about 1 microsecond a member; json_build_object on
+        the server took 11, on the same two cores)."""
+        new = self._new_members
+        org_uids = list({values.get("org_uid") for _, values, _, _ in new} - {None, ""})
+        orgs = dict(self.conn.execute(
+            "SELECT uid, id FROM organisations WHERE uid = ANY(%b)", (org_uids,)
+        ).fetchall()) if org_uids else {}
+        members_seq, journal_seq = self._sequence_names()
+        member_ids, seqs = self.conn.cursor(binary=True).execute(
+            "SELECT array_agg(nextval(%s::regclass)), array_agg(nextval(%s::regclass)) FROM generate_series(1, %s::int)",
+            (members_seq, journal_seq, len(new)),
+        ).fetchone()
+        self._journaled = True  # currval(journal) is now the last of these
+        org_ids = [orgs.get(values.get("org_uid")) for _, values, _, _ in new]
+        cursor = self.conn.cursor()
+        with cursor.copy(_NEW_MEMBER_COPY) as copy:
+            copy.set_types(_NEW_MEMBER_TYPES)
+            write = copy.write_row
+            for (row, _, _, _), member_id, org_id in zip(new, member_ids, org_ids):
+                write((member_id, *row, org_id))
+        at, clerk = now(), self._clerk
+        with cursor.copy(_NEW_JOURNAL_COPY) as copy:
+            copy.set_types(_NEW_JOURNAL_TYPES)
+            write = copy.write_row
+            for (row, values, code, _), member_id, seq, org_id in zip(new, member_ids, seqs, org_ids):
+                write((seq, at, clerk, code, "members", member_id, row[_UID_AT], "insert", _after(row, values, member_id, org_id)))
+        jseq = seqs[-1]
+        with cursor.copy(_NEW_SYNC_ROWS_COPY) as copy:
+            copy.set_types(_NEW_SYNC_ROWS_TYPES)
+            write = copy.write_row
+            for row, _, code, source_seq in new:
+                write(("members", row[_UID_AT], code, source_seq, jseq))
+        self._member_ids.update(zip((row[_UID_AT] for row, _, _, _ in new), member_ids))
+        new.clear()
+
+    def _sequence_names(self) -> tuple[str, str]:
+        if self._sequences is None:
+            self._sequences = self.conn.execute(
+                "SELECT pg_get_serial_sequence('members', 'id'), pg_get_serial_sequence('journal', 'seq')"
+            ).fetchone()
+        return self._sequences
 
     def _flush_touched(self) -> None:
         self._ensure_stage()
@@ -431,12 +480,10 @@ class PostgresTarget:
     def _integrity(self, exc: errors.IntegrityError) -> str:
         constraint = exc.diag.constraint_name or ""
         detail = exc.diag.message_detail or ""
-        rows = getattr(self, "_failed_rows", [])
         if constraint == "members_person":
-            spec = TABLES["members"]
-            at = 6 + spec.columns.index("id_number")
-            name_at = 6 + spec.columns.index("name")
-            name = next((r[name_at] for r in rows if len(r) > at and r[at] and r[at] in detail), "")
+            people = [(r[6 + _NAME_AT], r[6 + _ID_NUMBER_AT]) for r in self._rows["members"]]
+            people += [(row[_NAME_AT], row[_ID_NUMBER_AT]) for row, _, _, _ in self._new_members]
+            name = next((name for name, id_number in people if id_number and id_number in detail), "")
             return (
                 f"会员 {name} 的身份证号与汇总库中同一单位的另一条记录相同。"
                 "可能缺少中间的同步文件：请先合并缺少的文件，或让该单位导出完整文件后再合并。"
@@ -513,13 +560,76 @@ class PostgresTarget:
         return row[0] if row else 0
 
 
+def _row(tbl: str, values: dict[str, Any]) -> list:
+    """A record's values in its table's column order, with the defaults the schema would give."""
+    spec = TABLES[tbl]
+    if tbl == "members":
+        try:
+            row = list(_MEMBER_VALUES(values))  # the rules hand over every key of a member
+        except KeyError:
+            row = [values.get(c) for c in spec.columns]
+    else:
+        row = [values.get(c) for c in spec.columns]
+    if tbl == "members":
+        for i in _MEMBER_INT_AT:
+            if row[i] is None:
+                row[i] = 0
+        if not row[_MEMBER_STATUS_AT]:
+            row[_MEMBER_STATUS_AT] = choices.LIVE
+        if row[_MEMBER_KEYS_AT[0]] is None or row[_MEMBER_KEYS_AT[1]] is None:
+            # Not carried (a name the hub merged field by field): worked out, rarely.
+            row[_MEMBER_KEYS_AT[0]], row[_MEMBER_KEYS_AT[1]] = _pinyin(values.get("name") or "")
+    elif tbl == "organisations" and not row[_ORG_STATUS_AT]:
+        row[_ORG_STATUS_AT] = "正常"
+    elif tbl == "transfers" and not row[_TRANSFER_ON_AT]:
+        row[_TRANSFER_ON_AT] = date.today().isoformat()
+    stamp = None
+    for i in spec.stamp_at:
+        if not row[i]:
+            stamp = stamp or now()
+            row[i] = stamp
+    return row
+
+
 _MEMBER_INT_AT = [MEMBER_COLUMNS.index(c) for c in _NOT_NULL_INTS]
+_MEMBER_VALUES = itemgetter(*TABLES["members"].columns)
 _MEMBER_STATUS_AT = MEMBER_COLUMNS.index("status")
 _MEMBER_KEYS_AT = [len(MEMBER_COLUMNS) + i for i in range(len(_SEARCH_KEYS))]
 _ORG_STATUS_AT = ORG_COLUMNS.index("status")
 _TRANSFER_ON_AT = TRANSFER_COLUMNS.index("transferred_on")
 for _spec in TABLES.values():
     _spec.stamp_at = [_spec.columns.index(c) for c in ("created_at", "updated_at") if c in _spec.columns]
+_MEMBER_SPEC = TABLES["members"]
+_UID_AT = _MEMBER_SPEC.columns.index("uid")
+_NAME_AT = _MEMBER_SPEC.columns.index("name")
+_ID_NUMBER_AT = _MEMBER_SPEC.columns.index("id_number")
+_NEW_MEMBER_COPY = f"COPY members (id, {', '.join(_MEMBER_SPEC.columns)}, org_id) FROM STDIN (FORMAT BINARY)"
+_NEW_MEMBER_TYPES = ["int8", *("int8" if c in _INT_COLUMNS else "text" for c in _MEMBER_SPEC.columns), "int8"]
+# (after is sent as bytea: orjson's UTF-8 bytes are what binary COPY sends for text, unconverted)
+_NEW_JOURNAL_COPY = "COPY journal (seq, at, clerk, unit_code, tbl, row_id, row_uid, op, after) FROM STDIN (FORMAT BINARY)"
+_NEW_JOURNAL_TYPES = ["int8", "text", "text", "text", "text", "int8", "text", "text", "bytea"]
+_NEW_SYNC_ROWS_COPY = "COPY sync_rows (tbl, uid, source_code, source_seq, jseq) FROM STDIN (FORMAT BINARY)"
+_NEW_SYNC_ROWS_TYPES = ["text", "text", "text", "int8", "int8"]
+# The journal's after-image of a new member: the keys _snapshot_sql gives the server's.
+_AFTER_AT = [i for i, c in enumerate(_MEMBER_SPEC.columns) if c not in _NOT_JOURNALED]
+_AFTER_KEYS = ("id", *(_MEMBER_SPEC.columns[i] for i in _AFTER_AT), "org_id", "org_uid")
+_AFTER_KEYSET = set(_AFTER_KEYS)
+_AFTER_VALUES = itemgetter(*_AFTER_AT)
+_DEFAULTED_AT = [(c, _MEMBER_SPEC.columns.index(c)) for c in (*_NOT_NULL_INTS, "status")]
+
+
+def _after(row: list, values: dict[str, Any], member_id: int, org_id: int | None) -> bytes:
+    """A new member's after-image: the rules' values as stored (with the defaults _row gave),
+    its id and organisation. Copying the rules' dict is three times cheaper than building one."""
+    after = values.copy()
+    for key in _NOT_JOURNALED:
+        after.pop(key, None)
+    after["id"], after["org_id"] = member_id, org_id
+    for key, at in _DEFAULTED_AT:
+        after[key] = row[at]
+    if after.keys() != _AFTER_KEYSET:  # values with other keys than a member's: built key by key
+        after = dict(zip(_AFTER_KEYS, (member_id, *_AFTER_VALUES(row), org_id, values.get("org_uid"))))
+    return orjson.dumps(after)
 
 
 # -- per-table SQL ---------------------------------------------------------------------------------
@@ -571,7 +681,7 @@ def _existing_sql(table: str, alias: str, keys: tuple[str, ...], joins: str, spe
         f"SELECT {alias}.id, {cols}, s.source_code, s.source_seq, s.base, lb.before, coalesce(lb.found, false)"
         f" FROM {table} {alias} {joins}"
         f" LEFT JOIN sync_rows s ON s.tbl = %(tbl)s AND s.uid = {alias}.uid{edited}"
-        f" WHERE {alias}.uid = ANY(%(uids)s)"
+        f" WHERE {alias}.uid = ANY(%(uids)b)"  # binary: a fifth of the client's work for 2,000 uids
     )
 
 
