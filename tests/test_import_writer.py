@@ -97,7 +97,7 @@ def test_the_same_file_twice_and_a_file_with_nothing_new(store, tmp_path):
     plan, again = run(store, path, parallel=True)
     assert not again.written and again.already["id"] == result.batch_id
     # The same people in another file: all already members, nothing to write, no batch.
-    other = write_xlsx(tmp_path / "again.xlsx", {"s": [HEADER, *people(30)]})
+    other = write_xlsx(tmp_path / "again.xlsx", {"名单": [HEADER, *people(30)]})
     plan, nothing = run(store, other, parallel=True)
     assert not nothing.written and plan.counts["unchanged"] == 30 and "没有需要写入的内容" in nothing.message
     assert table_counts(store) == before
