@@ -255,3 +255,10 @@ def test_a_database_never_set_up_is_refused_and_left_empty(hub_url):
     with pytest.raises(ServiceError, match="还不是 clerk 汇总库"):
         hub.open_hub(hub_url)
     assert query(hub_url, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'") == [(0,)]
+
+
+@pytest.mark.parametrize("uids", [[], ["ab12", "c-d"], ["a b", " x ", ""], ["NULL", "a,b", "{x}", "中文"], ['q"', "b\\s"]])
+def test_uid_lists_reach_the_server_exactly(hub_url, uids):
+    from clerk.services.sync_postgres import _text_array
+
+    assert query(hub_url, "SELECT %s::text[]", (_text_array(uids),)) == [(uids,)]

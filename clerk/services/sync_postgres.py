@@ -25,6 +25,7 @@ microseconds for a name it has not seen, more than the whole merge of a row).
 from __future__ import annotations
 
 import json
+import re
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
@@ -235,7 +236,7 @@ class PostgresTarget:
             return {}
         query, keys = _EXISTING[tbl]
         found: dict[str, Existing] = {}
-        rows = self.conn.execute(query, {"tbl": tbl, "uids": list(uids), "hub": self.unit.code}).fetchall()
+        rows = self.conn.execute(query, {"tbl": tbl, "uids": _text_array(uids), "hub": self.unit.code}).fetchall()
         for row in rows:
             values = dict(zip(keys, row[1 : 1 + len(keys)]))
             source_code, source_seq, base, before, edited = row[1 + len(keys) :]
@@ -278,9 +279,9 @@ class PostgresTarget:
         rows = self.conn.execute(
             "SELECT m.uid, o.uid, m.id_number FROM members m"
             " JOIN members o ON o.id_number = m.id_number AND o.id <> m.id AND o.deleted_at IS NULL"
-            " AND o.status = %s WHERE m.id = ANY(%b::bigint[]) AND m.status = %s AND m.deleted_at IS NULL"
+            " AND o.status = %s WHERE m.id = ANY(%s::bigint[]) AND m.status = %s AND m.deleted_at IS NULL"
             " ORDER BY m.uid, o.uid",
-            (choices.LIVE, ids, choices.LIVE),
+            (choices.LIVE, "{" + ",".join(map(str, ids)) + "}", choices.LIVE),
         ).fetchall()
         return [tuple(r) for r in rows]
 
@@ -560,6 +561,20 @@ class PostgresTarget:
         return row[0] if row else 0
 
 
+_UNQUOTED = re.compile(r'[^"\\]*')
+
+
+def _text_array(uids: list[str]) -> str | list[str]:
+    """uids for ANY(%s::text[]): one array literal string (every element quoted, so none reads as
+    NULL) when no uid holds a quote or a backslash, as clerk's never do; else the list, which
+    psycopg adapts element by element (about 30 times the client's work for a chunk's 2,000)."""
+    if not uids:
+        return "{}"
+    if _UNQUOTED.fullmatch("".join(uids)):
+        return '{"' + '","'.join(uids) + '"}'
+    return list(uids)
+
+
 def _row(tbl: str, values: dict[str, Any]) -> list:
     """A record's values in its table's column order, with the defaults the schema would give."""
     spec = TABLES[tbl]
@@ -681,7 +696,7 @@ def _existing_sql(table: str, alias: str, keys: tuple[str, ...], joins: str, spe
         f"SELECT {alias}.id, {cols}, s.source_code, s.source_seq, s.base, lb.before, coalesce(lb.found, false)"
         f" FROM {table} {alias} {joins}"
         f" LEFT JOIN sync_rows s ON s.tbl = %(tbl)s AND s.uid = {alias}.uid{edited}"
-        f" WHERE {alias}.uid = ANY(%(uids)b)"  # binary: a fifth of the client's work for 2,000 uids
+        f" WHERE {alias}.uid = ANY(%(uids)s::text[])"
     )
 
 
