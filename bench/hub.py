@@ -246,6 +246,57 @@ class _Watcher:
                 last_t, last_n = t, n
 
 
+def _clients_cpu() -> float:
+    """CPU seconds of this process and of every process it started and reaped (merge workers,
+    their read-ahead helpers)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class _ServerCpu:
+    """CPU seconds the PostgreSQL server spends (all its processes, ended backends included),
+    when it runs on this machine and we may read its postmaster.pid; else None. With other work on
+    the machine, CPU per row says more than rows per second."""
+
+    def __init__(self, admin_url: str):
+        import psycopg
+
+        self.pid = None
+        try:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                data = conn.execute("SHOW data_directory").fetchone()[0]
+            self.pid = int(Path(data, "postmaster.pid").read_text().split()[0])
+            self.start = self._total()
+        except (OSError, ValueError, psycopg.Error):
+            self.pid = None
+
+    def _total(self) -> float:
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def stat(pid: int) -> list[str]:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+        fields = stat(self.pid)  # utime, stime, cutime (ended backends), cstime
+        total = sum(int(x) for x in fields[11:15])
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        for child in children:
+            try:
+                total += sum(int(x) for x in stat(int(child))[11:13])
+            except OSError:
+                pass  # ended meanwhile: counted in cutime from now on
+        return total / tick
+
+    def used(self) -> float | None:
+        if self.pid is None:
+            return None
+        try:
+            return self._total() - self.start
+        except OSError:
+            return None
+
+
 def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -> dict:
     import psycopg
 
@@ -264,6 +315,8 @@ def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -
     hub.init(url, *CITY).close()
 
     load_before = _load()
+    server_cpu = _ServerCpu(server.admin_url)
+    clients_cpu = _clients_cpu()
     started = time.perf_counter()
     watcher = _Watcher(url, members, started)
     watcher.start()
@@ -278,6 +331,8 @@ def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -
         report = hub_parallel.merge(url, files, jobs=jobs)
         refused = [o.message for o in report.outcomes if o.status != "merged"]
     elapsed = time.perf_counter() - started
+    clients_cpu = _clients_cpu() - clients_cpu
+    server_s = server_cpu.used()
     watcher.stop()
     if refused:
         raise SystemExit(f"merge refused files: {refused[:3]}")
@@ -307,6 +362,8 @@ def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -
         "pg_files": len(files), "pg_members": merged_members, "pg_rows": rows, "pg_jobs": jobs,
         "pg_merge_s": round(elapsed, 1), "pg_members_per_s": round(merged_members / elapsed),
         "pg_rows_per_s": round(rows / elapsed), "pg_load_during_merge": f"{load_before} -> {_load()}",
+        "pg_cpu_us_per_row": {"clients": round(clients_cpu / rows * 1e6, 1),
+                              "server": round(server_s / rows * 1e6, 1) if server_s is not None else None},
         "pg_database_size": size, "pg_vacuum_analyze_s": round(vacuum, 1),
         "report_figures_s": [round(x, 2) for x in figures_s], "report_xlsx_s": [round(x, 2) for x in workbook_s],
         "report_units": len(figs.units), "report_orgs": len(figs.per_org), "report_members": figs.total.members,
@@ -355,6 +412,8 @@ def main() -> None:
           f"{pg['pg_members']:,} members in {pg['pg_merge_s']} s with {pg['pg_jobs']} process(es): "
           f"{pg['pg_members_per_s']:,} members/s ({pg['pg_rows_per_s']:,} rows/s incl. organisations); "
           f"load {pg['pg_load_during_merge']}; database {pg['pg_database_size']}", flush=True)
+    cpu = pg["pg_cpu_us_per_row"]
+    print(f"  CPU per row: {cpu['clients']} us in the merging processes, {cpu['server']} us on the server", flush=True)
     print(f"  VACUUM ANALYZE after the load: {pg['pg_vacuum_analyze_s']} s", flush=True)
     print(f"city report over {pg['report_members']:,} members, {pg['report_units']} unit rows, {pg['report_orgs']:,}"
           f" organisations: figures {pg['report_figures_s']} s, whole .xlsx {pg['report_xlsx_s']} s", flush=True)
