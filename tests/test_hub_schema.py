@@ -33,6 +33,8 @@ def test_every_table_column_and_index_of_schema_sql_is_on_the_hub(tmp_path, hub_
     pg_indexes = {r[0] for r in query(hub_url, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")}
     assert indexes - hub_schema.HUB_SKIPPED_INDEXES <= pg_indexes
     assert not hub_schema.HUB_SKIPPED_INDEXES & pg_indexes  # a township's search keys: not written on the hub
+    foreign = query(hub_url, "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f'")
+    assert ("members", "members_org_id_fkey") not in foreign and ("transfers", "transfers_member_id_fkey") in foreign
     assert query(hub_url, "SELECT version FROM schema_version") == [(db.schema_version(),)]
     kinds = dict(query(hub_url, "SELECT column_name, is_identity FROM information_schema.columns"
                                 " WHERE table_name = 'journal' AND column_name IN ('seq', 'row_id')"))
@@ -76,8 +78,10 @@ def test_a_hub_of_the_first_revision_loses_the_township_only_indexes(hub_url):
     hub.init(hub_url, "5001", "测试市总工会", "市经办人").close()
     query(hub_url, "DELETE FROM settings WHERE key = 'hub_revision'")
     query(hub_url, "CREATE INDEX members_pinyin ON members(name_pinyin)")
+    query(hub_url, "ALTER TABLE members ADD CONSTRAINT members_org_id_fkey FOREIGN KEY (org_id) REFERENCES organisations(id)")
     hub.open_hub(hub_url).close()
     assert query(hub_url, "SELECT count(*) FROM pg_indexes WHERE indexname = 'members_pinyin'") == [(0,)]
+    assert query(hub_url, "SELECT conname FROM pg_constraint WHERE conrelid = 'members'::regclass AND contype = 'f'") == []
     assert query(hub_url, "SELECT value FROM settings WHERE key = 'hub_revision'") == [(str(hub_schema.HUB_REVISION),)]
 
 
