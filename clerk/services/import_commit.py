@@ -341,14 +341,17 @@ class _BatchWriter:
             self.progress("写入", self.total, self.total)
 
     def _grams_and_journal(self, first: int, last: int) -> None:
-        """For all the new members at once: one sorted pass over the gram index, not one per chunk."""
+        """For all the new members at once, each a single statement."""
         # Name grams: every 1- and 2-character piece of the name without spaces (names.grams).
+        # Not sorted: a new member's grams go at the end of each gram's range, a few thousand leaf
+        # pages that stay in the cache; sorting 800,000 grams first cost more than it saved
+        # (1.9 s against 1.7 s for 200,000 names).
         self.conn.execute(
             "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?),"
             " src AS (SELECT id, replace(name, ' ', '') AS s FROM members WHERE id BETWEEN ? AND ?)"
             " INSERT OR IGNORE INTO member_name_grams (gram, member_id)"
             " SELECT gram, id FROM (SELECT substr(s, i, 1) AS gram, id FROM src JOIN k ON i <= length(s)"
-            " UNION ALL SELECT substr(s, i, 2), id FROM src JOIN k ON i < length(s)) ORDER BY gram, id",
+            " UNION ALL SELECT substr(s, i, 2), id FROM src JOIN k ON i < length(s))",
             (self.longest, first, last),
         )
         if self.progress:

@@ -27,6 +27,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ from clerk.services.store import ServiceError, Store
 
 PARALLEL_ROWS = 20_000  # below this the helper's start-up (~0.3 s) is not worth it
 CHUNK = 10_000  # rows per message to the writer
+FIRST_CHUNK = 2_000
+last_writer_steps: dict[str, float] = {}  # the last writer's CPU and wall seconds per step, and its peak MB
 _GONE = "写入数据库的后台进程意外退出，没有写入任何内容。请重试；如果反复出现，请用 clerk import --dry-run 先检查文件。"
 
 
@@ -60,10 +63,9 @@ def run(store: Store, scan: FileScan, options: Options | None = None, progress: 
         return plan, done
     planner = _Planner(store, plan, progress, SeenIds() if seen is None else seen)  # refuses a bad --org first
     writer = _Writer(progress)
-    feed = _Feed(store, scan, early, writer)
     try:
         writer.send("begin", str(store.path), _portable(scan), options, scan.estimated_rows or 0)
-        planner.sink, planner.sink_rows = feed.rows, CHUNK
+        feed = _Feed(store, scan, early, writer, planner)  # (loading pypinyin) while the writer starts up
         with no_cyclic_gc():
             planner.run()
         feed.rows(plan.new_rows)
@@ -80,20 +82,21 @@ def run(store: Store, scan: FileScan, options: Options | None = None, progress: 
     if reply[0] == "nothing":
         feed.backup.unlink(missing_ok=True)  # type: ignore[union-attr]
         return plan, Result(None, dict(plan.counts), "没有需要写入的内容：花名册里的人都已是会员，信息也没有变化。")
+    last_writer_steps.clear()
+    last_writer_steps.update(reply[2])
     return plan, reply[1]
 
 
 class _Feed:
-    """Checked rows to the writer, numbered here (id, uid, pinyin keys): this process has time to
-    spare, the writer has not. The first rows wait for the writer to hold the lock and for the
+    """Checked rows to the writer, with their pinyin keys worked out here (this process has time to
+    spare, the writer has not). The first rows wait for the writer to hold the lock and for the
     backup; until then the writer process starts up while the first rows are checked."""
 
-    def __init__(self, store: Store, scan: FileScan, early: EarlyBackup | None, writer: "_Writer"):
-        self.store, self.scan, self.early, self.writer = store, scan, early, writer
+    def __init__(self, store: Store, scan: FileScan, early: EarlyBackup | None, writer: "_Writer", planner: _Planner):
+        self.store, self.scan, self.early, self.writer, self.planner = store, scan, early, writer, planner
         self.backup: Path | None = None
-        self.next_id = 0
-        self.uids = UidPool(scan.estimated_rows or 0)
         self.keys = PinyinKeys().keys
+        planner.sink, planner.sink_rows = self.rows, FIRST_CHUNK  # a small first one: the writer starts sooner
 
     def start(self) -> None:
         if self.backup is not None:
@@ -101,15 +104,14 @@ class _Feed:
         self.writer.wait("locked")
         self.backup = take_backup(self.store, self.early)
         self.writer.send("backup", self.backup, (self.scan.estimated_rows or 0) >= BULK)
-        self.next_id = self.writer.wait("ready")[1]
 
     def rows(self, rows: list[tuple]) -> None:
         if not rows:
             return
         self.start()
-        base, uids, keys = self.next_id, self.uids.take(len(rows)), self.keys
-        self.writer.send("rows", [(base + k, uids[k], *row, *keys(row[0])) for k, row in enumerate(rows)])
-        self.next_id += len(rows)
+        keys = self.keys
+        self.writer.send("rows", [(*row, *keys(row[0])) for row in rows])
+        self.planner.sink_rows = CHUNK
 
 
 def _portable(scan: FileScan) -> FileScan:
@@ -204,22 +206,53 @@ class _Nothing(Exception):
     """Nothing to write after all: roll back the batch record."""
 
 
+class _Clock:
+    """Where the writer's time went (bench/import.py prints it): CPU seconds per step, idle time."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, float] = {}
+        self.step, self.wall, self.cpu = "start", time.perf_counter(), time.process_time()
+
+    def to(self, step: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.steps[f"{self.step} cpu"] = self.steps.get(f"{self.step} cpu", 0.0) + cpu - self.cpu
+        self.steps[f"{self.step} wall"] = self.steps.get(f"{self.step} wall", 0.0) + wall - self.wall
+        self.step, self.wall, self.cpu = step, wall, cpu
+
+    def report(self) -> dict[str, float]:
+        self.to("end")
+        try:  # the peak of this process alone (ru_maxrss would count the parent's pages from the fork)
+            with open("/proc/self/status") as f:
+                self.steps["peak_mb"] = next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+        except (OSError, StopIteration):
+            pass
+        return {k: round(v, 3) for k, v in self.steps.items()}
+
+
 def _serve(read, reply) -> None:
+    clock = _Clock()
     _, db_path, scan, options, estimate = read()
     store = Store(db_path)
-    progress = lambda stage, done, total: reply("progress", stage, done, total)  # noqa: E731
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        if stage == "写入修改记录":
+            clock.to("journal")
+        reply("progress", stage, done, total)
+
     writer = _BatchWriter(store, None, progress, estimate, scan=scan, options=options)
     try:
         with _no_autocheckpoint(store), no_cyclic_gc(), store.write():
             reply("locked")
             _, backup, bulk = read()
             writer.begin(backup, bulk)
-            reply("ready", writer.next_id)
+            writer.uids = UidPool(estimate)  # while the first rows are still being checked
             while True:
+                clock.to("waiting for rows")
                 message = read()
+                clock.to("rows")
                 if message[0] == "finish":
                     break
-                writer.add_numbered(message[1])
+                writer.add(message[1], keyed=True)
             plan: Plan = message[1]
             writer.plan = plan
             if writer.written != plan.counts["new"]:  # never expected; then rather write nothing
@@ -227,8 +260,10 @@ def _serve(read, reply) -> None:
             if not writer.written and not plan.updates and not plan.rejects:
                 raise _Nothing
             writer.total = writer.written + len(plan.updates)
+            clock.to("grams")
             writer.finish()
-        reply("done", writer.result())
+            clock.to("commit")
+        reply("done", writer.result(), clock.report())
     except _Nothing:
         reply("nothing")
     except sqlite3.Error as exc:
