@@ -27,6 +27,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -166,11 +167,53 @@ def make_roster(path: Path, n: int, db: Path | None, seed: int = 5) -> dict:
 # -- children: each measurement in a fresh process ---------------------------------------------------
 
 
+class RssSampler:
+    """The peak of this process's RSS plus its children's (the writer process), sampled every 20 ms:
+    ru_maxrss of a child would count the pages it had from the fork before it started Python."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _rss_kb(pid: str) -> int:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                return next((int(line.split()[1]) for line in f if line.startswith("VmRSS")), 0)
+        except OSError:
+            return 0
+
+    def _children(self) -> list[str]:
+        me, found = str(os.getpid()), []
+        for pid in os.listdir("/proc"):
+            if pid.isdigit():
+                try:
+                    with open(f"/proc/{pid}/stat") as f:
+                        if f.read().rsplit(")", 1)[1].split()[1] == me:
+                            found.append(pid)
+                except (OSError, IndexError):
+                    pass
+        return found
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            total = self._rss_kb("self") + sum(self._rss_kb(pid) for pid in self._children())
+            self.peak_kb = max(self.peak_kb, total)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_kb / 1024
+
+
 def child_import(db: Path, roster: Path) -> dict:
     """What `clerk import ROSTER` does: backup started at once, scan, validate, commit, checkpoint."""
     from clerk.services import importer
     from clerk.services.store import Store
 
+    sampler = RssSampler() if Path("/proc/self/status").exists() else None
     t0 = time.perf_counter()
     store = Store(db)
     early = importer.EarlyBackup(store.path)
@@ -195,6 +238,7 @@ def child_import(db: Path, roster: Path) -> dict:
         "checks_done_s": marks.get("校验 end", t1) - t1, "first_write_s": marks.get("写入", t3) - t1,
         "counts": plan.counts, "message": result.message, "peak_rss_mb": _peak_rss_mb(),
         "cpu_s": time.process_time(), "writer": dict(import_writer.last_writer_steps),
+        "both_peak_mb": sampler.stop() if sampler else None,
     }
 
 
@@ -308,7 +352,8 @@ def main() -> None:
               f" waiting for rows {w.get('waiting for rows wall', 0):.2f} wall, grams {w.get('grams cpu', 0):.2f},"
               f" journal {w.get('journal cpu', 0):.2f}, commit {w.get('commit cpu', 0):.2f} ({w.get('commit wall', 0):.2f})")
     print(f"  total {imported['total_s']:.2f} s = {rate:,.0f} rows/s; peak RSS {imported['peak_rss_mb']:.0f} MB"
-          + (f" + writer process {w['peak_mb']:.0f} MB" if w.get("peak_mb") else ""))
+          + (f"; writer process {w['peak_mb']:.0f} MB" if w.get("peak_mb") else "")
+          + (f"; both together at most {imported['both_peak_mb']:.0f} MB" if imported.get("both_peak_mb") else ""))
     print(f"  then folding the write-ahead log into the database file (after the result is shown): {imported['checkpoint_s']:.2f} s"
           f" -> {args.rows / (imported['total_s'] + imported['checkpoint_s']):,.0f} rows/s counting it")
     print(f"  outcome: {imported['message']}")
