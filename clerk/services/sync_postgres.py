@@ -442,7 +442,7 @@ class PostgresTarget:
             write = copy.write_row
             for (row, values, code, _), member_id, seq, org_id in zip(new, member_ids, seqs, org_ids):
                 write((seq, at, clerk, code, "members", member_id, row[_UID_AT], "insert", _after(row, values, member_id, org_id)))
-        jseq = seqs[-1]
+        jseq = max(seqs)
         with cursor.copy(_NEW_SYNC_ROWS_COPY) as copy:
             copy.set_types(_NEW_SYNC_ROWS_TYPES)
             write = copy.write_row
