@@ -131,6 +131,7 @@ class PostgresTarget:
         # source code, source seq). _member_ids: ids of the members this transaction wrote or read.
         self._new_members: list[tuple[list, dict[str, Any], str, int]] = []
         self._member_ids: dict[str, int] = {}
+        self._id_numbers: dict[str, str] = {}  # and their ID numbers as this transaction leaves them
         self._sequences: tuple[str, str] | None = None
         self._journaled = False
         self._staged = False
@@ -143,6 +144,7 @@ class PostgresTarget:
     def transaction(self) -> Iterator[None]:
         self._members_here.clear()
         self._member_ids.clear()
+        self._id_numbers.clear()
         try:
             with self.conn.transaction():
                 # The staging joins probe indexes of tables that grow to millions of rows; with
@@ -252,6 +254,7 @@ class PostgresTarget:
             self._members_here.update(found)
             for uid, record in found.items():
                 self._member_ids[uid] = record.row_id
+                self._id_numbers[uid] = record.values.get("id_number")
         return found
 
     def member(self, uid: str) -> dict[str, Any] | None:
@@ -276,13 +279,27 @@ class PostgresTarget:
         missing = [u for u in uids if u not in known]
         if missing:
             ids += [r[0] for r in self.conn.execute("SELECT id FROM members WHERE uid = ANY(%s)", (missing,))]
-        rows = self.conn.execute(
+        query = (
             "SELECT m.uid, o.uid, m.id_number FROM members m"
             " JOIN members o ON o.id_number = m.id_number AND o.id <> m.id AND o.deleted_at IS NULL"
             " AND o.status = %s WHERE m.id = ANY(%s::bigint[]) AND m.status = %s AND m.deleted_at IS NULL"
-            " ORDER BY m.uid, o.uid",
-            (choices.LIVE, "{" + ",".join(map(str, ids)) + "}", choices.LIVE),
-        ).fetchall()
+        )
+        params = [choices.LIVE, "{" + ",".join(map(str, ids)) + "}", choices.LIVE]
+        if not missing and ids:
+            # First the ID numbers that a second record (not deleted) holds at all: one walk of the
+            # person index in ID-number order. Probing it from each member's row read both rows of
+            # every person: about 10 microseconds a member at 4,000,000 members.
+            numbers = self._id_numbers
+            shared = [r[0] for r in self.conn.execute(
+                "SELECT id_number FROM members WHERE id_number = ANY(%s::text[]) AND deleted_at IS NULL"
+                " GROUP BY id_number HAVING count(*) > 1",
+                (_text_array(sorted({numbers[u] for u in uids if numbers.get(u)})),),
+            )]
+            if not shared:
+                return []
+            query += " AND m.id_number = ANY(%s::text[])"
+            params.append(_text_array(shared))
+        rows = self.conn.execute(query + " ORDER BY m.uid, o.uid", params).fetchall()
         return [tuple(r) for r in rows]
 
     def unit_name(self, code: str) -> str:
@@ -313,6 +330,8 @@ class PostgresTarget:
         before = dumps({**{k: v for k, v in current.values.items() if k not in fmt.TIMESTAMPS}, "id": current.row_id})
         op = "delete" if tbl == "members" and values.get("deleted_at") and not current.values.get("deleted_at") else "update"
         self._stage(tbl, "u", current.row_id, self.unit.code if local else source_code, op, before, values)
+        if tbl == "members":
+            self._id_numbers[current.values["uid"]] = values.get("id_number")
         if not local and tbl != "transfers":
             self._touched[(tbl, current.values["uid"])] = (source_code, source_seq, dumps(base))
 
@@ -449,6 +468,7 @@ class PostgresTarget:
             for row, _, code, source_seq in new:
                 write(("members", row[_UID_AT], code, source_seq, jseq))
         self._member_ids.update(zip((row[_UID_AT] for row, _, _, _ in new), member_ids))
+        self._id_numbers.update((row[_UID_AT], row[_ID_NUMBER_AT]) for row, _, _, _ in new)
         new.clear()
 
     def _sequence_names(self) -> tuple[str, str]:
