@@ -33,6 +33,7 @@ def test_every_table_column_and_index_of_schema_sql_is_on_the_hub(tmp_path, hub_
     pg_indexes = {r[0] for r in query(hub_url, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")}
     assert indexes - hub_schema.HUB_SKIPPED_INDEXES <= pg_indexes
     assert not hub_schema.HUB_SKIPPED_INDEXES & pg_indexes  # a township's search keys: not written on the hub
+    assert "members_report" in pg_indexes  # the hub's own: the city report reads it instead of the table
     foreign = query(hub_url, "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f'")
     assert ("members", "members_org_id_fkey") not in foreign and ("transfers", "transfers_member_id_fkey") in foreign
     assert query(hub_url, "SELECT version FROM schema_version") == [(db.schema_version(),)]
