@@ -216,7 +216,7 @@ def child_import(db: Path, roster: Path) -> dict:
     sampler = RssSampler() if Path("/proc/self/status").exists() else None
     t0 = time.perf_counter()
     store = Store(db)
-    early = importer.EarlyBackup(store.path)
+    early = importer.EarlyBackup(store.path, writer=importer.big_roster(roster))
     scan = importer.scan(store, roster)
     t1 = time.perf_counter()
     marks: dict[str, float] = {}

@@ -175,3 +175,22 @@ def test_kill_9_of_the_importing_process_leaves_the_database_as_it_was(store, tm
         members.register(again, {"name": "新人", "id_number": make_id("20000101", 5)})
     finally:
         again.close()
+
+
+def test_a_writer_started_early_and_not_needed_is_stopped(store, tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", {"s": [HEADER, *people(5)]})
+    early = importer.EarlyBackup(store.path, writer=True)
+    proc = early.writer.proc
+    scan = importer.scan(store, path)
+    plan, result = importer.run(store, scan, early=early)  # small: checked first, then committed here
+    scan.close()
+    assert result.written and early.writer is None
+    assert proc.wait(timeout=10) is not None
+    # Started early and used: the same writer process does the work.
+    big = write_xlsx(tmp_path / "big.xlsx", {"s": [HEADER, *people(50, start=100)]})
+    early = importer.EarlyBackup(store.path, writer=True)
+    proc = early.writer.proc
+    scan = importer.scan(store, big)
+    plan, result = importer.run(store, scan, early=early, parallel=True)
+    scan.close()
+    assert result.written and plan.counts["new"] == 50 and proc.wait(timeout=10) == 0

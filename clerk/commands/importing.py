@@ -95,7 +95,7 @@ def _import_one(store: Store, path: Path, options: importer.Options, dry_run: bo
                 show: int, maps: tuple[str, ...], save_mapping: bool, seen: importer.SeenIds) -> None:
     console.rule(f"[bold]{path.name}")
     # The backup before the batch is taken while the file is read (on the other core).
-    early = None if dry_run or not path.is_file() else importer.EarlyBackup(store.path)
+    early = None if dry_run or not path.is_file() else importer.EarlyBackup(store.path, writer=importer.big_roster(path))
     try:
         scan = importer.scan(store, path)
     except ServiceError:

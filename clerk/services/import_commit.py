@@ -64,13 +64,20 @@ class EarlyBackup:
     was taken, and otherwise takes a fresh one, holding the write lock, so a backup is always the
     database exactly as it was before the batch."""
 
-    def __init__(self, db_path: str | Path):
+    def __init__(self, db_path: str | Path, writer: bool = False):
         self.db_path = Path(db_path)
         self.path: Path | None = None
         self._version: int | None = None
         self._conn = sqlite3.connect(self.db_path, check_same_thread=False)
         self._thread = threading.Thread(target=self._run, name="clerk-import-backup", daemon=True)
         self._thread.start()
+        # `clerk import` starts the writer process for a big roster now too (import_writer): it is
+        # ready when the first rows are. Unused, it is stopped with the backup's connection.
+        self.writer = None
+        if writer:
+            from clerk.services.import_writer import start_writer
+
+            self.writer = start_writer()
 
     def _run(self) -> None:
         try:
@@ -103,6 +110,10 @@ class EarlyBackup:
 
     def close(self) -> None:
         self._conn.close()
+        if self.writer is not None:
+            self.writer.stop()
+            self.writer.close()
+            self.writer = None
 
 
 def _backup_now(store: Store) -> Path:

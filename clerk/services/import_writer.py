@@ -48,6 +48,14 @@ last_writer_steps: dict[str, float] = {}  # the last writer's CPU and wall secon
 _GONE = "写入数据库的后台进程意外退出，没有写入任何内容。请重试；如果反复出现，请用 clerk import --dry-run 先检查文件。"
 
 
+def worth_starting(roster: Path) -> bool:
+    """Start the writer while the roster is read? (A 20,000-row .xlsx is about 1.2 MB.)"""
+    try:
+        return roster.stat().st_size >= 1_000_000
+    except OSError:
+        return False
+
+
 def worth_it(scan: FileScan) -> bool:
     rows = scan.estimated_rows
     return rows >= PARALLEL_ROWS if rows is not None else scan.size >= 2_000_000
@@ -61,11 +69,19 @@ def run(store: Store, scan: FileScan, options: Options | None = None, progress: 
     done = _already(store, plan, early)
     if done is not None:
         return plan, done
-    planner = _Planner(store, plan, progress, SeenIds() if seen is None else seen)  # refuses a bad --org first
-    writer = _Writer(progress)
+    try:
+        planner = _Planner(store, plan, progress, SeenIds() if seen is None else seen)  # refuses a bad --org
+    except BaseException:
+        if early is not None:
+            early.discard()
+        raise
+    writer = early.writer if early is not None and early.writer is not None else start_writer()
+    writer.progress = progress
+    if early is not None:
+        early.writer = None  # ours now: taking the backup must not stop it
     try:
         writer.send("begin", str(store.path), _portable(scan), options, scan.estimated_rows or 0)
-        feed = _Feed(store, scan, early, writer, planner)  # (loading pypinyin) while the writer starts up
+        feed = _Feed(store, scan, early, writer, planner)
         with no_cyclic_gc():
             planner.run()
         feed.rows(plan.new_rows)
@@ -89,13 +105,13 @@ def run(store: Store, scan: FileScan, options: Options | None = None, progress: 
 
 class _Feed:
     """Checked rows to the writer, with their pinyin keys worked out here (this process has time to
-    spare, the writer has not). The first rows wait for the writer to hold the lock and for the
-    backup; until then the writer process starts up while the first rows are checked."""
+    spare, the writer has none). The first rows wait for the writer to hold the lock and for the
+    backup."""
 
     def __init__(self, store: Store, scan: FileScan, early: EarlyBackup | None, writer: "_Writer", planner: _Planner):
         self.store, self.scan, self.early, self.writer, self.planner = store, scan, early, writer, planner
         self.backup: Path | None = None
-        self.keys = PinyinKeys().keys
+        self.keys = PinyinKeys().keys  # (pypinyin: 57 MB, so only after the sheet is read, and only here)
         planner.sink, planner.sink_rows = self.rows, FIRST_CHUNK  # a small first one: the writer starts sooner
 
     def start(self) -> None:
@@ -119,11 +135,15 @@ def _portable(scan: FileScan) -> FileScan:
     return dataclasses.replace(scan, book=None)  # type: ignore[arg-type]
 
 
+def start_writer() -> "_Writer":
+    return _Writer()
+
+
 class _Writer:
     """This side of the writer process: send messages, wait for replies, pass its progress on."""
 
-    def __init__(self, progress: Progress | None):
-        self.progress = progress
+    def __init__(self) -> None:
+        self.progress: Progress | None = None
         env = dict(os.environ)
         root = str(Path(clerk.__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)

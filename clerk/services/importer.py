@@ -9,7 +9,8 @@
 Everything a clerk must know comes back as data (counts, problem rows with sheet, row and a
 Chinese reason); a refusal raises ImportRefused (a ServiceError) before anything is written.
 The CLI (clerk/commands/importing.py) and the wizard (clerk/tui/import_wizard.py) are two faces
-of these calls. The steps live in import_scan, import_plan and import_commit.
+of these calls. The steps live in import_scan, import_plan and import_commit; `clerk import` of a
+big roster checks and writes at the same time, with a writer process (import_writer).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from __future__ import annotations
 from clerk.services.import_commit import EarlyBackup, Result, checkpoint, commit, run
 from clerk.services.import_plan import Options, Plan, Problem, SeenIds, prepare
 from clerk.services.import_scan import FileScan, ImportRefused, Progress, SheetScan, find_column, remap, scan
+from clerk.services.import_writer import worth_starting as big_roster
 
 __all__ = [
+    "big_roster",
     "EarlyBackup",
     "checkpoint",
     "FileScan",
