@@ -20,8 +20,10 @@ SQLite, for comparison in the same run: the same merge of the first --sqlite-fil
 district's townships, since a district database only takes its own) into a district database.
 
 Targets (issue 7): PostgreSQL merge >= 50,000 rows/s over 200 files x 20,000 members
-(4,000,000), city report < 2 s. The last line is JSON with every figure, the load average, the
-server's settings and the library versions.
+(4,000,000), city report < 2 s. Besides the rates it prints the CPU each row cost in the merging
+processes and on the server (when the server runs on this machine): the steadier figure when other
+work shares the cores. The last line is JSON with every figure, the load average, the server's
+settings and the library versions.
 """
 
 from __future__ import annotations
