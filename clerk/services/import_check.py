@@ -175,12 +175,13 @@ class PinyinKeys:
     every import are checked against names.pinyin_keys itself; any difference turns this off.
     """
 
-    def __init__(self, verify: int = VERIFY_ROWS):
+    def __init__(self, verify: int = VERIFY_ROWS, memo: int = 500_000):
         from pypinyin.constants import PHRASES_DICT
 
         self._phrases = PHRASES_DICT
         self._chars: dict[str, str] = {}
         self._names: dict[str, tuple[str, str]] = {}
+        self._memo = memo  # names remembered (about 200 bytes each; a name seen again costs 1 µs instead of 6)
         self.fast = True
         self.verify_left = verify
 
@@ -204,7 +205,7 @@ class PinyinKeys:
             if slow != hit:
                 self.fast = False
                 hit = slow
-        if len(self._names) < 500_000:
+        if len(self._names) < self._memo:
             self._names[name] = hit
         return hit
 

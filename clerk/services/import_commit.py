@@ -401,11 +401,12 @@ class UidPool:
     its own stretch of the uid index, page by page, instead of all over it."""
 
     def __init__(self, count: int):
-        self._uids = new_uids(count)
+        self._uids = "".join(new_uids(count))  # one string: 32 bytes a uid, not 90 as a list of them
         self._next = 0
 
     def take(self, count: int) -> list[str]:
-        uids = self._uids[self._next : self._next + count]
+        blob = self._uids[self._next * 32 : (self._next + count) * 32]
+        uids = [blob[k : k + 32] for k in range(0, len(blob), 32)]
         self._next += len(uids)
         if len(uids) < count:  # more rows than the pool was made for
             uids += new_uids(count - len(uids))

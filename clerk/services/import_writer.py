@@ -28,8 +28,9 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import clerk
 from clerk import db
@@ -82,7 +83,7 @@ def run(store: Store, scan: FileScan, options: Options | None = None, progress: 
     try:
         writer.send("begin", str(store.path), _portable(scan), options, scan.estimated_rows or 0)
         feed = _Feed(store, scan, early, writer, planner)
-        with no_cyclic_gc():
+        with no_cyclic_gc(), _small_cache(store):
             planner.run()
         feed.rows(plan.new_rows)
         feed.start()
@@ -111,7 +112,9 @@ class _Feed:
     def __init__(self, store: Store, scan: FileScan, early: EarlyBackup | None, writer: "_Writer", planner: _Planner):
         self.store, self.scan, self.early, self.writer, self.planner = store, scan, early, writer, planner
         self.backup: Path | None = None
-        self.keys = PinyinKeys().keys  # (pypinyin: 57 MB, so only after the sheet is read, and only here)
+        # pypinyin takes 57 MB: loaded only after the sheet is read, and only here. No names
+        # remembered: this process has time to spare but holds the sheet (memory, not time, is short).
+        self.keys = PinyinKeys(memo=0).keys
         planner.sink, planner.sink_rows = self.rows, FIRST_CHUNK  # a small first one: the writer starts sooner
 
     def start(self) -> None:
@@ -128,6 +131,19 @@ class _Feed:
         keys = self.keys
         self.writer.send("rows", [(*row, *keys(row[0])) for row in rows])
         self.planner.sink_rows = CHUNK
+
+
+@contextmanager
+def _small_cache(store: Store) -> Iterator[None]:
+    """The lookups of existing members here gain little from a big page cache (new ID numbers are
+    looked up at random), and the writer process has one of its own: keep this one at 4 MB."""
+    size = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.conn.execute("PRAGMA cache_size = -4000")
+    store.conn.execute("PRAGMA shrink_memory")
+    try:
+        yield
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(size)}")
 
 
 def _portable(scan: FileScan) -> FileScan:
