@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -51,18 +50,16 @@ def _worker(url: str, files: list[Path], password: str | None, force_gap: bool, 
             read_ahead: bool = True):
     from clerk.services import hub
 
-    if not read_ahead and hasattr(sync_merge, "READ_AHEAD_ROWS"):
-        # The merge reads the next file in a helper process, handing it over pickled (about 17
-        # microseconds of CPU a member, both ways): worth it only when the cores are not all busy.
-        sync_merge.READ_AHEAD_ROWS = sys.maxsize
-
     def progress(done: int, total: int, label: str) -> None:
         if queue is not None:
             queue.put((index, done, total, label))
 
     opened = hub.open_hub(url)
     try:
-        return hub.merge(opened, files, password=password, force_gap=force_gap, progress=progress).outcomes
+        # The merge reads the next file in a helper process, handing it over pickled (about 17
+        # microseconds of CPU a member, both ways): worth it only when the cores are not all busy.
+        return hub.merge(opened, files, password=password, force_gap=force_gap, progress=progress,
+                         read_ahead=None if read_ahead else False).outcomes
     finally:
         opened.close()
 

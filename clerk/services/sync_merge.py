@@ -99,7 +99,10 @@ def merge(
     password: str | None = None,
     force_gap: bool = False,
     progress: Progress | None = None,
+    read_ahead: bool | None = None,
 ) -> MergeReport:
+    """Merge the files in order of unit and sequence. read_ahead: read the next file in a helper
+    process meanwhile (None: when the merge is big enough for it to pay)."""
     target = target_for(store)
     check_district(target)
     files = [Path(f) for f in files]
@@ -122,7 +125,7 @@ def merge(
         if progress:
             progress(min(done, total), total, text)
 
-    for (manifest, path), loaded in zip(ready, _read_ahead([p for _, p in ready], password, total)):
+    for (manifest, path), loaded in zip(ready, _read_ahead([p for _, p in ready], password, total, read_ahead)):
         outcome = _merge_one(target, path, password, force_gap, report, tick, loaded)
         report.outcomes.append(outcome)
         if outcome.status != MERGED:
@@ -140,11 +143,13 @@ def _read_or_refusal(path: Path, password: str | None) -> SyncFile | BadSyncFile
         return exc
 
 
-def _read_ahead(paths: list[Path], password: str | None, rows: int) -> Iterator[SyncFile | BadSyncFile | None]:
+def _read_ahead(paths: list[Path], password: str | None, rows: int, wanted: bool | None = None) -> Iterator[SyncFile | BadSyncFile | None]:
     """The files read and verified in order; for big merges the next file is read by a helper
     process while this one applies the current one (reading is a third of the work, and it holds
     the GIL, so a thread would not help). None: the caller reads it itself."""
-    if len(paths) < 3 or rows < READ_AHEAD_ROWS:
+    if wanted is None:
+        wanted = len(paths) >= 3 and rows >= READ_AHEAD_ROWS
+    if not wanted or len(paths) < 2:
         yield from (None for _ in paths)
         return
     import multiprocessing
