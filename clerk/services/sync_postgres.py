@@ -24,7 +24,6 @@ microseconds for a name it has not seen, more than the whole merge of a row).
 
 from __future__ import annotations
 
-import json
 import re
 from contextlib import contextmanager
 from datetime import date
@@ -35,16 +34,17 @@ from typing import Any, Iterator
 
 import orjson
 import psycopg
-from psycopg import errors, sql
-from psycopg.rows import dict_row
+from psycopg import errors
+from psycopg.rows import dict_row, tuple_row
 
 from clerk.domain import choices, names
 from clerk.services import sync_format as fmt
 from clerk.services.hub_schema import LOCK_NAMESPACE
+from clerk.services.sync_book import CONFLICT_SELECT, Bookkeeping, conflict_from_row
 from clerk.services.store import ServiceError, Unit, new_uid, now
 from clerk.services.sync_sqlite import MEMBER_COLUMNS, ORG_COLUMNS, TRANSFER_COLUMNS
 from clerk.services.sync_target import (
-    AlreadyMerged, Conflict, Existing, FileRecord, Source, TargetRefusal, dumps, loads,
+    AlreadyMerged, Conflict, Existing, TargetRefusal, dumps, loads,
 )
 
 _INT_COLUMNS = {"migrant", "mutual_aid", "hardship", "employee_count"}
@@ -117,7 +117,7 @@ class HubUnit(Unit):
         return "区县总工会" if self.level == "district" else "市级总工会"
 
 
-class PostgresTarget:
+class PostgresTarget(Bookkeeping):
     def __init__(self, conn: psycopg.Connection, unit: Unit, url_label: str = ""):
         self.conn = conn
         self.unit = unit
@@ -165,27 +165,20 @@ class PostgresTarget:
             self._journal.clear()
             self._touched.clear()
 
+    # Bookkeeping's queries (sync_book), its ? placeholders as psycopg's %s
+    def _query(self, query: str, params=(), *, mapping: bool = False) -> list:
+        with self.conn.cursor(row_factory=dict_row if mapping else tuple_row) as cur:
+            return cur.execute(query.replace("?", "%s"), params).fetchall()
+
+    def _execute(self, query: str, params=()) -> None:
+        self.conn.execute(query.replace("?", "%s"), params)
+
+    def _insert_id(self, query: str, params) -> int:
+        return self.conn.execute(query.replace("?", "%s") + " RETURNING id", params).fetchone()[0]
+
     def lock(self, code: str) -> None:
         """Hold the unit's merge lock until the transaction ends."""
         self.conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, code))
-
-    def source(self, code: str) -> Source | None:
-        row = self.conn.execute(
-            "SELECT code, name, level, last_seq, files, updated_at FROM sync_sources WHERE code = %s", (code,)
-        ).fetchone()
-        return Source(*row) if row else None
-
-    def sources(self) -> list[Source]:
-        rows = self.conn.execute("SELECT code, name, level, last_seq, files, updated_at FROM sync_sources ORDER BY code")
-        return [Source(*r) for r in rows]
-
-    def find_file(self, code: str, first: int, last: int, checksum: str) -> FileRecord | None:
-        row = self.conn.execute(
-            "SELECT id, source_code, file_name, mode, first_seq, last_seq, merged_at, forced_gap FROM sync_files"
-            " WHERE source_code = %s AND first_seq = %s AND last_seq = %s AND checksum = %s",
-            (code, first, last, checksum),
-        ).fetchone()
-        return FileRecord(*row) if row else None
 
     def start_file(self, manifest: fmt.Manifest, file_name: str, sha256: str, forced_gap: str | None) -> int:
         m = manifest
@@ -519,67 +512,10 @@ class PostgresTarget:
             return {}
         with self.conn.cursor(row_factory=dict_row) as cur:
             rows = cur.execute(
-                f"{_CONFLICT_SELECT} WHERE c.status = 'open' AND c.kind = %s AND c.tbl = %s AND c.row_uid = ANY(%s)",
+                f"{CONFLICT_SELECT} WHERE c.status = 'open' AND c.kind = %s AND c.tbl = %s AND c.row_uid = ANY(%s)",
                 (kind, tbl, row_uids),
             ).fetchall()
-        return {c.row_uid: c for c in map(_conflict, rows)}
-
-    def add_conflict(
-        self, kind: str, tbl: str, row_uid: str, source_code: str, file_id: int | None, incoming: dict[str, Any],
-        local: dict[str, Any] | None, fields: list[str], other_uid: str | None = None, id_number: str | None = None,
-    ) -> int:
-        uid = new_uid()
-        record = {
-            "uid": uid, "kind": kind, "tbl": tbl, "row_uid": row_uid, "other_uid": other_uid, "id_number": id_number,
-            "source_code": source_code, "file_id": file_id, "fields": dumps(fields) if fields else None,
-            "incoming": dumps(incoming), "local": dumps(local), "created_at": now(),
-        }
-        query = sql.SQL("INSERT INTO sync_conflicts ({}) VALUES ({}) RETURNING id").format(
-            sql.SQL(", ").join(map(sql.Identifier, record)), sql.SQL(", ").join(sql.Placeholder() * len(record))
-        )
-        conflict_id = self.conn.execute(query, list(record.values())).fetchone()[0]
-        self._log(self.unit.code, "sync_conflicts", conflict_id, uid, "insert", None,
-                  {"kind": kind, "row_uid": row_uid, "other_uid": other_uid, "source_code": source_code, "fields": fields})
-        return conflict_id
-
-    def update_conflict(self, conflict_id: int, incoming: dict[str, Any], local: dict[str, Any] | None, fields: list[str]) -> None:
-        self.conn.execute(
-            "UPDATE sync_conflicts SET incoming = %s, local = %s, fields = %s WHERE id = %s",
-            (dumps(incoming), dumps(local), dumps(fields) if fields else None, conflict_id),
-        )
-
-    def close_conflict(self, conflict_id: int, resolution: str, note: str) -> None:
-        row = self.conn.execute("SELECT uid, status FROM sync_conflicts WHERE id = %s", (conflict_id,)).fetchone()
-        self.conn.execute(
-            "UPDATE sync_conflicts SET status = 'resolved', resolution = %s, resolved_at = %s, resolved_by = %s,"
-            " note = %s WHERE id = %s",
-            (resolution, now(), self._clerk, note, conflict_id),
-        )
-        self._log(self.unit.code, "sync_conflicts", conflict_id, row[0], "update", {"status": row[1]},
-                  {"status": "resolved", "resolution": resolution, "note": note})
-
-    def conflicts(self, status: str | None = "open") -> list[Conflict]:
-        where = "WHERE c.status = %s" if status else ""
-        with self.conn.cursor(row_factory=dict_row) as cur:
-            rows = cur.execute(f"{_CONFLICT_SELECT} {where} ORDER BY c.id", (status,) if status else ()).fetchall()
-        return [_conflict(r) for r in rows]
-
-    def conflict(self, ref: int | str) -> Conflict | None:
-        text = str(ref).strip()
-        column, value = ("c.id", int(text)) if text.isdigit() else ("c.uid", text)
-        if column == "c.id" and value > 2**62:
-            return None
-        with self.conn.cursor(row_factory=dict_row) as cur:
-            row = cur.execute(f"{_CONFLICT_SELECT} WHERE {column} = %s", (value,)).fetchone()
-        return _conflict(row) if row else None
-
-    def conflict_last_seq(self, conflict: Conflict) -> int:
-        row = self.conn.execute(
-            "SELECT f.last_seq FROM sync_conflicts c JOIN sync_files f ON f.id = c.file_id WHERE c.id = %s",
-            (conflict.id,),
-        ).fetchone()
-        return row[0] if row else 0
-
+        return {c.row_uid: c for c in map(conflict_from_row, rows)}
 
 _UNQUOTED = re.compile(r'[^"\\]*')
 
@@ -740,30 +676,3 @@ _EXISTING = {
         fmt.TRANSFER_KEYS,
     ),
 }
-
-_CONFLICT_SELECT = (
-    "SELECT c.id, c.uid, c.kind, c.tbl, c.row_uid, c.other_uid, c.id_number, c.source_code, c.fields, c.incoming,"
-    " c.local, c.status, c.resolution, c.resolved_at, c.resolved_by, c.note, c.created_at,"
-    " src.name AS source_name, om.unit_code AS other_unit, os.name AS other_unit_name, om.name AS other_name,"
-    " om.status AS other_status, om.joined_on AS other_joined_on"
-    " FROM sync_conflicts c LEFT JOIN sync_sources src ON src.code = c.source_code"
-    " LEFT JOIN members om ON om.uid = c.other_uid LEFT JOIN sync_sources os ON os.code = om.unit_code"
-)
-
-
-def _conflict(row: dict[str, Any]) -> Conflict:
-    return Conflict(
-        id=row["id"], uid=row["uid"], kind=row["kind"], tbl=row["tbl"], row_uid=row["row_uid"],
-        other_uid=row["other_uid"], id_number=row["id_number"], source_code=row["source_code"],
-        fields=json.loads(row["fields"]) if row["fields"] else [], incoming=loads(row["incoming"]) or {},
-        local=loads(row["local"]), status=row["status"], resolution=row["resolution"],
-        resolved_at=row["resolved_at"], resolved_by=row["resolved_by"], note=row["note"], created_at=row["created_at"],
-        extra={
-            "source_name": row["source_name"] or row["source_code"],
-            "other_unit": row["other_unit"],
-            "other_unit_name": row["other_unit_name"] or row["other_unit"],
-            "other_name": row["other_name"],
-            "other_status": row["other_status"],
-            "other_joined_on": row["other_joined_on"],
-        },
-    )

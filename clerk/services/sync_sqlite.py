@@ -20,8 +20,9 @@ from typing import Any, Iterator
 from clerk.domain import choices, names
 from clerk.services import member_bulk
 from clerk.services import sync_format as fmt
+from clerk.services.sync_book import CONFLICT_SELECT, Bookkeeping, conflict_from_row
 from clerk.services.store import ServiceError, Store, new_uid, now
-from clerk.services.sync_target import Conflict, Existing, FileRecord, Source, TargetRefusal, dumps, loads
+from clerk.services.sync_target import Conflict, Existing, TargetRefusal, dumps, loads
 
 _CHUNK = 500
 
@@ -56,7 +57,7 @@ def _grams(name: str) -> tuple[str, ...]:
     return tuple(names.grams(name))
 
 
-class SqliteTarget:
+class SqliteTarget(Bookkeeping):
     def __init__(self, store: Store):
         self.store = store
         self.conn = store.conn
@@ -104,23 +105,15 @@ class SqliteTarget:
             self._member_rows.clear()
             self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
-    def source(self, code: str) -> Source | None:
-        row = self.conn.execute(
-            "SELECT code, name, level, last_seq, files, updated_at FROM sync_sources WHERE code = ?", (code,)
-        ).fetchone()
-        return Source(*row) if row else None
+    # Bookkeeping's queries (sync_book)
+    def _query(self, sql: str, params=(), *, mapping: bool = False) -> list:
+        return self.conn.execute(sql, params).fetchall()  # sqlite3.Row: by name and by position
 
-    def sources(self) -> list[Source]:
-        rows = self.conn.execute("SELECT code, name, level, last_seq, files, updated_at FROM sync_sources ORDER BY code")
-        return [Source(*r) for r in rows]
+    def _execute(self, sql: str, params=()) -> None:
+        self.conn.execute(sql, params)
 
-    def find_file(self, code: str, first: int, last: int, checksum: str) -> FileRecord | None:
-        row = self.conn.execute(
-            "SELECT id, source_code, file_name, mode, first_seq, last_seq, merged_at, forced_gap FROM sync_files"
-            " WHERE source_code = ? AND first_seq = ? AND last_seq = ? AND checksum = ?",
-            (code, first, last, checksum),
-        ).fetchone()
-        return FileRecord(*row) if row else None
+    def _insert_id(self, sql: str, params) -> int:
+        return self.conn.execute(sql, params).lastrowid
 
     def start_file(self, manifest: fmt.Manifest, file_name: str, sha256: str, forced_gap: str | None) -> int:
         stamp = now()
@@ -387,67 +380,14 @@ class SqliteTarget:
         for start in range(0, len(row_uids), _CHUNK):
             chunk = row_uids[start : start + _CHUNK]
             rows = self.conn.execute(
-                f"{_CONFLICT_SELECT} WHERE c.status = 'open' AND c.kind = ? AND c.tbl = ?"
+                f"{CONFLICT_SELECT} WHERE c.status = 'open' AND c.kind = ? AND c.tbl = ?"
                 f" AND c.row_uid IN ({', '.join('?' * len(chunk))})",
                 [kind, tbl, *chunk],
             )
             for row in rows:
-                c = _conflict(row)
+                c = conflict_from_row(row)
                 found[c.row_uid] = c
         return found
-
-    def add_conflict(
-        self, kind: str, tbl: str, row_uid: str, source_code: str, file_id: int | None, incoming: dict[str, Any],
-        local: dict[str, Any] | None, fields: list[str], other_uid: str | None = None, id_number: str | None = None,
-    ) -> int:
-        uid = new_uid()
-        record = {
-            "uid": uid, "kind": kind, "tbl": tbl, "row_uid": row_uid, "other_uid": other_uid, "id_number": id_number,
-            "source_code": source_code, "file_id": file_id, "fields": dumps(fields) if fields else None,
-            "incoming": dumps(incoming), "local": dumps(local), "created_at": now(),
-        }
-        cur = self.conn.execute(
-            f"INSERT INTO sync_conflicts ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})",
-            list(record.values()),
-        )
-        self._log(self.unit.code, "sync_conflicts", cur.lastrowid, uid, "insert", None,
-                  {"kind": kind, "row_uid": row_uid, "other_uid": other_uid, "source_code": source_code, "fields": fields})
-        return cur.lastrowid
-
-    def update_conflict(self, conflict_id: int, incoming: dict[str, Any], local: dict[str, Any] | None, fields: list[str]) -> None:
-        self.conn.execute(
-            "UPDATE sync_conflicts SET incoming = ?, local = ?, fields = ? WHERE id = ?",
-            (dumps(incoming), dumps(local), dumps(fields) if fields else None, conflict_id),
-        )
-
-    def close_conflict(self, conflict_id: int, resolution: str, note: str) -> None:
-        row = self.conn.execute("SELECT uid, status FROM sync_conflicts WHERE id = ?", (conflict_id,)).fetchone()
-        stamp = now()
-        self.conn.execute(
-            "UPDATE sync_conflicts SET status = 'resolved', resolution = ?, resolved_at = ?, resolved_by = ?, note = ?"
-            " WHERE id = ?",
-            (resolution, stamp, self._clerk, note, conflict_id),
-        )
-        self._log(self.unit.code, "sync_conflicts", conflict_id, row["uid"], "update", {"status": row["status"]},
-                  {"status": "resolved", "resolution": resolution, "note": note})
-
-    def conflicts(self, status: str | None = "open") -> list[Conflict]:
-        where = "WHERE c.status = ?" if status else ""
-        rows = self.conn.execute(f"{_CONFLICT_SELECT} {where} ORDER BY c.id", (status,) if status else ())
-        return [_conflict(r) for r in rows]
-
-    def conflict(self, ref: int | str) -> Conflict | None:
-        column = "c.id" if isinstance(ref, int) or str(ref).isdigit() else "c.uid"
-        row = self.conn.execute(f"{_CONFLICT_SELECT} WHERE {column} = ?", (ref,)).fetchone()
-        return _conflict(row) if row else None
-
-    def conflict_last_seq(self, conflict: Conflict) -> int:
-        row = self.conn.execute(
-            "SELECT f.last_seq FROM sync_conflicts c JOIN sync_files f ON f.id = c.file_id WHERE c.id = ?",
-            (conflict.id,),
-        ).fetchone()
-        return row[0] if row else 0
-
 
 # -- per-table SQL ---------------------------------------------------------------------------------
 
@@ -649,32 +589,3 @@ def _integrity(tbl: str, values: dict[str, Any], exc: sqlite3.IntegrityError) ->
             "请让该单位导出完整文件后再合并。"
         )
     return f"记录无法写入区县数据库（{text}）。"
-
-
-_CONFLICT_SELECT = (
-    "SELECT c.id, c.uid, c.kind, c.tbl, c.row_uid, c.other_uid, c.id_number, c.source_code, c.fields, c.incoming,"
-    " c.local, c.status, c.resolution, c.resolved_at, c.resolved_by, c.note, c.created_at,"
-    " src.name AS source_name, om.unit_code AS other_unit, os.name AS other_unit_name, om.name AS other_name,"
-    " om.status AS other_status, om.joined_on AS other_joined_on"
-    " FROM sync_conflicts c LEFT JOIN sync_sources src ON src.code = c.source_code"
-    " LEFT JOIN members om ON om.uid = c.other_uid LEFT JOIN sync_sources os ON os.code = om.unit_code"
-)
-
-
-def _conflict(row: sqlite3.Row) -> Conflict:
-    return Conflict(
-        id=row["id"], uid=row["uid"], kind=row["kind"], tbl=row["tbl"], row_uid=row["row_uid"],
-        other_uid=row["other_uid"], id_number=row["id_number"], source_code=row["source_code"],
-        fields=json.loads(row["fields"]) if row["fields"] else [], incoming=loads(row["incoming"]) or {},
-        local=loads(row["local"]), status=row["status"], resolution=row["resolution"],
-        resolved_at=row["resolved_at"], resolved_by=row["resolved_by"], note=row["note"], created_at=row["created_at"],
-        extra={
-            "source_name": row["source_name"] or row["source_code"],
-            "other_unit": row["other_unit"],
-            "other_unit_name": row["other_unit_name"] or row["other_unit"],
-            "other_name": row["other_name"],
-            "other_status": row["other_status"],
-            "other_joined_on": row["other_joined_on"],
-        },
-    )
-
