@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping, Sequence
 
-from clerk.services.store import new_uid, now
+from clerk.services.store import ServiceError, Unit, new_uid, now
 from clerk.services.sync_target import Conflict, FileRecord, Source, dumps, loads
 
 CONFLICT_SELECT = (
@@ -39,9 +39,12 @@ def conflict_from_row(row: Mapping[str, Any]) -> Conflict:
 
 
 class Bookkeeping:
-    """Mixed into a merge target, which sets unit and _clerk and gives the four methods below."""
+    """Mixed into a merge target (sync_target.MergeTarget), which sets unit, _clerk and _touched
+    and gives the four methods below."""
 
+    unit: Unit
     _clerk: str
+    _touched: dict[tuple[str, str], tuple[str, int, str | None]]
 
     def _query(self, sql: str, params: Sequence[Any] = (), *, mapping: bool = False) -> list:
         """All rows of a query (by name when mapping, else by position)."""
@@ -58,6 +61,12 @@ class Bookkeeping:
         raise NotImplementedError
 
     # -- units and files --------------------------------------------------------------------------
+    def unit_name(self, code: str) -> str:
+        if code == self.unit.code:
+            return self.unit.name
+        rows = self._query("SELECT name FROM sync_sources WHERE code = ?", (code,))
+        return rows[0][0] if rows else code
+
     def source(self, code: str) -> Source | None:
         rows = self._query("SELECT code, name, level, last_seq, files, updated_at FROM sync_sources WHERE code = ?", (code,))
         return Source(*rows[0]) if rows else None
@@ -72,6 +81,19 @@ class Bookkeeping:
             (code, first, last, checksum),
         )
         return FileRecord(*rows[0]) if rows else None
+
+    # -- records ------------------------------------------------------------------------------------
+    def touch(self, tbl: str, uid: str, source_code: str, source_seq: int, base: dict[str, Any] | None) -> None:
+        self._touched[(tbl, uid)] = (source_code, source_seq, dumps(base))
+
+    def local_update(self, tbl: str, uid: str, changes: dict[str, Any]) -> None:
+        """A change made at this level (a conflict resolved), journaled with this unit's code."""
+        current = self.existing(tbl, [uid]).get(uid)
+        if current is None:
+            raise ServiceError("找不到要修改的记录（可能已被删除）。")
+        values = {**current.values, **changes, "updated_at": now()}
+        self.update(tbl, current, values, self.unit.code, current.source_seq, None, local=True)
+        self.flush()
 
     # -- conflicts ----------------------------------------------------------------------------------
     def add_conflict(
@@ -88,7 +110,7 @@ class Bookkeeping:
             f"INSERT INTO sync_conflicts ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})",
             list(record.values()),
         )
-        self._log(self.unit.code, "sync_conflicts", conflict_id, uid, "insert", None,  # type: ignore[attr-defined]
+        self._log(self.unit.code, "sync_conflicts", conflict_id, uid, "insert", None,
                   {"kind": kind, "row_uid": row_uid, "other_uid": other_uid, "source_code": source_code, "fields": fields})
         return conflict_id
 
@@ -105,7 +127,7 @@ class Bookkeeping:
             " WHERE id = ?",
             (resolution, now(), self._clerk, note, conflict_id),
         )
-        self._log(self.unit.code, "sync_conflicts", conflict_id, uid, "update", {"status": status},  # type: ignore[attr-defined]
+        self._log(self.unit.code, "sync_conflicts", conflict_id, uid, "update", {"status": status},
                   {"status": "resolved", "resolution": resolution, "note": note})
 
     def conflicts(self, status: str | None = "open") -> list[Conflict]:

@@ -41,7 +41,7 @@ from clerk.domain import choices, names
 from clerk.services import sync_format as fmt
 from clerk.services.hub_schema import LOCK_NAMESPACE
 from clerk.services.sync_book import CONFLICT_SELECT, Bookkeeping, conflict_from_row
-from clerk.services.store import ServiceError, Unit, new_uid, now
+from clerk.services.store import Unit, new_uid, now
 from clerk.services.sync_sqlite import MEMBER_COLUMNS, ORG_COLUMNS, TRANSFER_COLUMNS
 from clerk.services.sync_target import (
     AlreadyMerged, Conflict, Existing, TargetRefusal, dumps, loads,
@@ -295,12 +295,6 @@ class PostgresTarget(Bookkeeping):
         rows = self.conn.execute(query + " ORDER BY m.uid, o.uid", params).fetchall()
         return [tuple(r) for r in rows]
 
-    def unit_name(self, code: str) -> str:
-        if code == self.unit.code:
-            return self.unit.name
-        row = self.conn.execute("SELECT name FROM sync_sources WHERE code = %s", (code,)).fetchone()
-        return row[0] if row else code
-
     # -- writing rows -----------------------------------------------------------------------------
     def insert(self, tbl: str, values: dict[str, Any], source_code: str, source_seq: int) -> bool:
         if tbl == "transfers" and not self._member_known(values.get("member_uid")):
@@ -327,17 +321,6 @@ class PostgresTarget(Bookkeeping):
             self._id_numbers[current.values["uid"]] = values.get("id_number")
         if not local and tbl != "transfers":
             self._touched[(tbl, current.values["uid"])] = (source_code, source_seq, dumps(base))
-
-    def touch(self, tbl: str, uid: str, source_code: str, source_seq: int, base: dict[str, Any] | None) -> None:
-        self._touched[(tbl, uid)] = (source_code, source_seq, dumps(base))
-
-    def local_update(self, tbl: str, uid: str, changes: dict[str, Any]) -> None:
-        current = self.existing(tbl, [uid]).get(uid)
-        if current is None:
-            raise ServiceError("找不到要修改的记录（可能已被删除）。")
-        values = {**current.values, **changes, "updated_at": now()}
-        self.update(tbl, current, values, self.unit.code, current.source_seq, None, local=True)
-        self.flush()
 
     def add_transfer(self, member_uid: str, to_uid: str, reason: str) -> None:
         """A transfer the hub records when it settles a person 在册 in two units."""

@@ -21,7 +21,7 @@ from clerk.domain import choices, names
 from clerk.services import member_bulk
 from clerk.services import sync_format as fmt
 from clerk.services.sync_book import CONFLICT_SELECT, Bookkeeping, conflict_from_row
-from clerk.services.store import ServiceError, Store, new_uid, now
+from clerk.services.store import Store, new_uid, now
 from clerk.services.sync_target import Conflict, Existing, TargetRefusal, dumps, loads
 
 _CHUNK = 500
@@ -267,17 +267,6 @@ class SqliteTarget(Bookkeeping):
         if not local and tbl != "transfers":
             self._touched[(tbl, current.values["uid"])] = (source_code, source_seq, dumps(base))
 
-    def touch(self, tbl: str, uid: str, source_code: str, source_seq: int, base: dict[str, Any] | None) -> None:
-        self._touched[(tbl, uid)] = (source_code, source_seq, dumps(base))
-
-    def local_update(self, tbl: str, uid: str, changes: dict[str, Any]) -> None:
-        current = self.existing(tbl, [uid]).get(uid)
-        if current is None:
-            raise ServiceError("找不到要修改的记录（可能已被删除）。")
-        values = {**current.values, **changes, "updated_at": now()}
-        self.update(tbl, current, values, self.unit.code, current.source_seq, None, local=True)
-        self.flush()
-
     def add_transfer(self, member_uid: str, to_uid: str, reason: str) -> None:
         """A transfer the district records when it settles a person 在册 in two units."""
         older, newer = self.member(member_uid), self.member(to_uid)
@@ -300,12 +289,6 @@ class SqliteTarget(Bookkeeping):
         }
         self._log(self.unit.code, "transfers", cur.lastrowid, uid, "insert", None, snapshot)
         self.flush()
-
-    def unit_name(self, code: str) -> str:
-        if code == self.unit.code:
-            return self.unit.name
-        row = self.conn.execute("SELECT name FROM sync_sources WHERE code = ?", (code,)).fetchone()
-        return row[0] if row else code
 
     def _log(self, unit_code: str, tbl: str, row_id: int, uid: str, op: str, before, after) -> None:
         if self._stamp is None:
