@@ -194,3 +194,13 @@ def test_a_writer_started_early_and_not_needed_is_stopped(store, tmp_path):
     plan, result = importer.run(store, scan, early=early, parallel=True)
     scan.close()
     assert result.written and plan.counts["new"] == 50 and proc.wait(timeout=10) == 0
+
+
+def test_without_a_writer_process_the_rows_are_checked_first_and_written_here(store, tmp_path, monkeypatch):
+    def cannot(*args, **kwargs):
+        raise OSError("no processes")
+
+    monkeypatch.setattr(import_writer.subprocess, "Popen", cannot)
+    path = write_xlsx(tmp_path / "r.xlsx", {"s": [HEADER, *people(20)]})
+    plan, result = run(store, path, parallel=True)
+    assert result.written and plan.counts["new"] == 20

@@ -190,7 +190,10 @@ def run(store: Store, scan, options=None, progress: Progress | None = None, earl
     from clerk.services.import_plan import prepare
 
     if parallel or (parallel is None and import_writer.worth_it(scan)):
-        return import_writer.run(store, scan, options, progress, early, seen)
+        try:
+            return import_writer.run(store, scan, options, progress, early, seen)
+        except import_writer.CannotStart:
+            pass
 
     try:
         plan = prepare(store, scan, options, progress, seen)

@@ -49,6 +49,10 @@ last_writer_steps: dict[str, float] = {}  # the last writer's CPU and wall secon
 _GONE = "写入数据库的后台进程意外退出，没有写入任何内容。请重试；如果反复出现，请用 clerk import --dry-run 先检查文件。"
 
 
+class CannotStart(Exception):
+    """The writer process could not be started; nothing has been done yet."""
+
+
 def worth_starting(roster: Path) -> bool:
     """Start the writer while the roster is read? (A 20,000-row .xlsx is about 1.2 MB.)"""
     try:
@@ -76,7 +80,10 @@ def run(store: Store, scan: FileScan, options: Options | None = None, progress: 
         if early is not None:
             early.discard()
         raise
-    writer = early.writer if early is not None and early.writer is not None else start_writer()
+    try:
+        writer = early.writer if early is not None and early.writer is not None else start_writer()
+    except OSError:  # no Python to start (a frozen build, no process slots): check first, then write here
+        raise CannotStart from None
     writer.progress = progress
     if early is not None:
         early.writer = None  # ours now: taking the backup must not stop it
