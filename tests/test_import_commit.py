@@ -145,11 +145,11 @@ def test_a_later_batch_blocks_undo_until_it_is_undone_itself(store, tmp_path):
 
 def test_a_kill_during_commit_is_one_transaction(store, tmp_path, monkeypatch):
     """A failure half way (here: the journal insert) leaves nothing of the batch behind."""
-    from clerk.services import import_commit
+    from clerk.services import member_bulk
 
     path = write_xlsx(tmp_path / "r.xlsx", {"s": [HEADER, *people(50)]})
     before = table_counts(store)
-    monkeypatch.setattr(import_commit, "snapshot_sql", lambda s, alias="m": "no_such_function(1)")
+    monkeypatch.setattr(member_bulk, "snapshot_sql", lambda conn, alias="m": "no_such_function(1)")
     with pytest.raises(Exception):
         run(store, path, commit=True)
     assert table_counts(store) == before

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clerk.domain import idcard
-from clerk.services import members
-from clerk.services.import_commit import snapshot_sql
+from clerk.services import member_bulk, members
 from clerk.services.import_scan import Progress
 from clerk.services.store import ServiceError, Store, now
 
@@ -190,7 +189,7 @@ def _remove_inserted(store: Store, batch: dict[str, Any], unit, stamp: str) -> N
     )
     args = (batch["first_seq"], batch["last_seq"], batch["id"])
     first = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM journal").fetchone()[0]
-    snap = snapshot_sql(store)
+    snap = member_bulk.snapshot_sql(conn)
     conn.execute(
         "INSERT INTO journal (at, clerk, unit_code, tbl, row_id, row_uid, op, before, after, batch_id)"
         f" SELECT ?, ?, ?, 'members', m.id, m.uid, 'delete', {snap}, NULL, ?"

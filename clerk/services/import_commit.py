@@ -20,7 +20,7 @@ from typing import Iterator
 
 from clerk import db
 from clerk.domain import choices
-from clerk.services import members
+from clerk.services import member_bulk, members
 from clerk.services.import_check import PinyinKeys
 from clerk.services.import_plan import NEW_COLUMNS, Plan, no_cyclic_gc
 from clerk.services.import_scan import Progress, _previous
@@ -43,14 +43,6 @@ class Result:
     @property
     def written(self) -> bool:
         return self.batch_id is not None
-
-
-def snapshot_sql(store: Store, alias: str = "m") -> str:
-    """json_object(...) of a member row with exactly the keys members.snapshot() gives."""
-    cols = [r["name"] for r in store.conn.execute("PRAGMA table_info(members)")]
-    keys = sorted([c for c in cols if c not in members._NOT_JOURNALED] + ["org_uid"])
-    parts = [f"'{k}', " + ("o.uid" if k == "org_uid" else f"{alias}.{k}") for k in keys]
-    return f"json_object({', '.join(parts)})"
 
 
 def _journal_seq(store: Store) -> int:
@@ -236,7 +228,6 @@ class _BatchWriter:
         self.parent = None
         self.resolved = 0
         self.backup: Path | None = None
-        self.longest = 0
         self.uids = UidPool(len(plan.new_rows) if plan is not None else 0)
         self.insert_sql = ""
 
@@ -280,10 +271,10 @@ class _BatchWriter:
             f" VALUES (?, ?, {consts}, {', '.join('?' * len(NEW_COLUMNS))})"
         )
         if bulk:
-            found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (COUNT_TRIGGER,)).fetchone()
+            found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (member_bulk.COUNT_TRIGGER,)).fetchone()
             if found:
                 self.trigger = found[0]
-                conn.execute(f"DROP TRIGGER {COUNT_TRIGGER}")
+                conn.execute(f"DROP TRIGGER {member_bulk.COUNT_TRIGGER}")
 
     def add(self, rows: list[tuple], keyed: bool = False) -> None:
         """New members (NEW_COLUMNS values, without the pinyin keys unless keyed); finish() adds
@@ -304,7 +295,6 @@ class _BatchWriter:
         if rows[0][0] != self.next_id or rows[-1][0] != self.next_id + len(rows) - 1:
             raise ServiceError("导入的新会员编号不连续，导入没有写入任何内容。")
         self.conn.executemany(self.insert_sql, rows)
-        self.longest = max(self.longest, max(len(row[2]) for row in rows))
         self.next_id += len(rows)
         self.written += len(rows)
         if self.progress:
@@ -317,7 +307,7 @@ class _BatchWriter:
             if self.written:
                 self._grams_and_journal(self.first_id, self.next_id - 1)
             if self.trigger is not None:
-                conn.execute(COUNT_SQL, (self.first_id, self.next_id - 1))
+                conn.execute(member_bulk.COUNT_SQL, (self.first_id, self.next_id - 1))
                 conn.execute(self.trigger)
             done = self.written
             for member_id, changes in plan.updates:
@@ -356,25 +346,11 @@ class _BatchWriter:
 
     def _grams_and_journal(self, first: int, last: int) -> None:
         """For all the new members at once, each a single statement."""
-        # Name grams: every 1- and 2-character piece of the name without spaces (names.grams).
-        # Not sorted: a new member's grams go at the end of each gram's range, a few thousand leaf
-        # pages that stay in the cache; sorting 800,000 grams first cost more than it saved
-        # (1.9 s against 1.7 s for 200,000 names).
-        self.conn.execute(
-            "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?),"
-            " src AS (SELECT id, replace(name, ' ', '') AS s FROM members WHERE id BETWEEN ? AND ?)"
-            " INSERT OR IGNORE INTO member_name_grams (gram, member_id)"
-            " SELECT gram, id FROM (SELECT substr(s, i, 1) AS gram, id FROM src JOIN k ON i <= length(s)"
-            " UNION ALL SELECT substr(s, i, 2), id FROM src JOIN k ON i < length(s))",
-            (self.longest, first, last),
-        )
+        member_bulk.add_grams(self.conn, first, last)
         if self.progress:
             self.progress("写入修改记录", self.written, self.total or None)
-        self.conn.execute(
-            "INSERT INTO journal (at, clerk, unit_code, tbl, row_id, row_uid, op, before, after, batch_id)"
-            f" SELECT ?, ?, ?, 'members', m.id, m.uid, 'insert', NULL, {snapshot_sql(self.store)}, ?"
-            " FROM members m LEFT JOIN organisations o ON o.id = m.org_id WHERE m.id BETWEEN ? AND ? ORDER BY m.id",
-            (now(), self.unit.clerk, self.unit.code, self.batch_id, first, last),
+        member_bulk.journal_inserts(
+            self.conn, first, last, at=now(), clerk=self.unit.clerk, unit_code=self.unit.code, batch_id=self.batch_id
         )
 
     def result(self) -> Result:
@@ -429,15 +405,6 @@ def new_uids(count: int) -> list[str]:
     return uids
 
 
-# The per-row trigger that keeps org_member_counts costs more than the insert itself on a big
-# batch. Within the batch's transaction it is set aside and the counts are added up once (the
-# same sums the trigger would make), then the trigger is put back exactly as the schema wrote it.
-COUNT_TRIGGER = "members_count_insert"
-COUNT_SQL = (
-    "INSERT INTO org_member_counts (org_id, members, migrant, new_form)"
-    " SELECT coalesce(org_id, 0), count(*), sum(migrant != 0), sum(new_form IS NOT NULL) FROM members"
-    " WHERE id BETWEEN ? AND ? AND status = '在册' AND deleted_at IS NULL GROUP BY 1"
-    " ON CONFLICT (org_id) DO UPDATE SET members = members + excluded.members,"
-    " migrant = migrant + excluded.migrant, new_form = new_form + excluded.new_form"
-)
-BULK = 5000  # below this many rows the trigger is left alone
+# The per-row count trigger is set aside for a batch of this many rows or more, and the counts
+# added up once (member_bulk.COUNT_SQL), then the trigger is put back exactly as the schema wrote it.
+BULK = 5000

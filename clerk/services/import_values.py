@@ -12,7 +12,6 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from clerk.domain import choices
 from clerk.spreadsheets.cells import is_number, lost_digits, number_text, to_text
 
 LOST_DIGITS = (
