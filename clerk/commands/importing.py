@@ -196,7 +196,7 @@ def _show_scan(scan: importer.FileScan) -> None:
         header = ""
         if sheet.layout:
             header = "、".join(str(r) for r in sheet.layout.header_rows) or "无表头"
-        status = f"[green]导入[/]" if sheet.usable else f"[yellow]跳过[/]：{sheet.skipped}"
+        status = "[green]导入[/]" if sheet.usable else f"[yellow]跳过[/]：{sheet.skipped}"
         if sheet.usable and sheet.saved_mapping:
             status += "（套用了保存的列对应）"
         table.add_row(sheet.name, header, rows, status)

@@ -87,12 +87,13 @@ def merge_command(ctx: click.Context, files: tuple[Path, ...], password: str | N
     if jobs > 1 and not hub_url:
         raise ServiceError("--jobs 只用于 PostgreSQL 汇总库（--into）；本机数据库一次只能由一个进程写入。")
     store = _target(ctx, hub_url)
-    run = hub.merge if hub_url else sync_merge.merge
     if jobs > 1:
         from clerk.services import hub_parallel
 
         def run(_hub, files, **kw):
             return hub_parallel.merge(hub_url, files, jobs=jobs, **kw)
+    else:
+        run = hub.merge if hub_url else sync_merge.merge
     with _progress() as bar:
         task = bar.add_task("正在合并", total=None)
         report = run(

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from clerk.domain import idcard
-from clerk.services import members, transfers
+from clerk.services import transfers
 from clerk.services.store import ServiceError
 from clerk.tui.org_picker import OrgField
 
