@@ -25,14 +25,16 @@ def snapshot_sql(conn: sqlite3.Connection, alias: str = "m") -> str:
 
 def add_grams(conn: sqlite3.Connection, first: int, last: int) -> None:
     """Name grams (names.grams: every 1- and 2-character piece of the name without spaces) of
-    the listed members with ids first..last, in index order."""
+    the listed members with ids first..last. Not sorted first: new ids go at the end of each
+    gram's range, a few thousand leaf pages that stay in the cache; sorting cost more than it
+    saved (measured: 2.1 s against 1.9 s for 200,000 names) and holds the whole sort in memory."""
     conn.execute(
         "WITH RECURSIVE src AS (SELECT id, replace(name, ' ', '') AS s FROM members"
         "  WHERE id BETWEEN ?1 AND ?2 AND deleted_at IS NULL),"
         " k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < (SELECT max(length(s)) FROM src))"
         " INSERT OR IGNORE INTO member_name_grams (gram, member_id)"
         " SELECT gram, id FROM (SELECT substr(s, i, 1) AS gram, id FROM src JOIN k ON i <= length(s)"
-        " UNION ALL SELECT substr(s, i, 2), id FROM src JOIN k ON i < length(s)) ORDER BY gram, id",
+        " UNION ALL SELECT substr(s, i, 2), id FROM src JOIN k ON i < length(s))",
         (first, last),
     )
 
