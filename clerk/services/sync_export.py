@@ -202,11 +202,11 @@ def _stream_sheet(book: XlsxStreamWriter, sheet: str, rows: Iterator[tuple], che
     lines: list[str] = []
     sep = fmt.SEP
     seps = len(fields) - 1
-    part, in_part = 1, 0
+    part, in_part, limit = 1, 0, fmt.SHEET_ROWS
     writer = book.sheet(sheet, _columns(fields))
     append = writer.append
     for row in rows:
-        if in_part == fmt.SHEET_ROWS:  # the sheet is full: go on in the next part
+        if in_part == limit:  # the sheet is full: go on in the next part
             writer.close()
             part += 1
             writer = book.sheet(fmt.part_name(sheet, part), _columns(fields))
