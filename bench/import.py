@@ -57,19 +57,12 @@ def _peak_rss_mb() -> float:
 # -- the roster -----------------------------------------------------------------------------------
 
 
-def _col(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def write_excel_like(path: Path, sheet: str, rows: list[list]) -> None:
     """An .xlsx as Excel writes it: shared strings, numbers as <v>, a dimension."""
+    from clerk.spreadsheets.xlsx_stream import column_letter
+
     strings: dict[str, int] = {}
-    cols = [_col(i) for i in range(max(len(r) for r in rows))]
+    cols = [column_letter(i) for i in range(max(len(r) for r in rows))]
     parts = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -343,7 +336,7 @@ def main() -> None:
     w = imported["writer"]
     print(f"\n{args.rows:,}-row roster into {args.members:,} members, end to end as `clerk import` runs it:")
     print(f"  scan (file checks, zip/cell bomb checks, reading the sheet, header): {imported['scan_s']:.2f} s")
-    print(f"  then, at the same time (s from the end of the scan):")
+    print("  then, at the same time (s from the end of the scan):")
     print(f"    this process checks every row: done at {imported['checks_done_s']:.2f} s"
           f" (held back when the writer falls behind); CPU in all {imported['cpu_s']:.2f} s")
     if w:
@@ -357,7 +350,7 @@ def main() -> None:
     print(f"  then folding the write-ahead log into the database file (after the result is shown): {imported['checkpoint_s']:.2f} s"
           f" -> {args.rows / (imported['total_s'] + imported['checkpoint_s']):,.0f} rows/s counting it")
     print(f"  outcome: {imported['message']}")
-    print(f"  (target: >= 50,000 rows/s, under 4 s; peak RSS < 400 MB)")
+    print("  (target: >= 50,000 rows/s, under 4 s; peak RSS < 400 MB)")
     print(f"\nreference, same file: openpyxl read-only iteration {reference['openpyxl_s']:.2f} s"
           f" ({args.rows / reference['openpyxl_s']:,.0f} rows/s, peak RSS {reference['peak_rss_mb']:.0f} MB);"
           f" python-calamine load + iteration {calamine['calamine_s']:.2f} s ({args.rows / calamine['calamine_s']:,.0f} rows/s)")

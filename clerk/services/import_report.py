@@ -135,7 +135,7 @@ def write(
 
 
 def _letter(index: int) -> str:
-    from clerk.spreadsheets.layout import column_letter
+    from clerk.spreadsheets.xlsx_stream import column_letter
 
     return column_letter(index)
 

@@ -15,6 +15,7 @@ from typing import Sequence
 
 from clerk.spreadsheets import columns
 from clerk.spreadsheets.cells import is_blank, lost_digits, to_text
+from clerk.spreadsheets.xlsx_stream import column_letter
 
 HEAD_ROWS = 40  # the header must start within the first 40 rows
 
@@ -25,15 +26,6 @@ _NOTE = re.compile(
     r"^(制表|填表|填报|审核|审批|复核|负责人|单位负责人|主要负责人|联系人|经办人|签字|签名|盖章|注|备注|说明|"
     r"合计|总计|小计|共计|以上|日期|时间|单位盖章|工会盖章|本表|此表|统计)"
 )
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass
