@@ -332,7 +332,6 @@ class SqliteTarget(Bookkeeping):
             )
             self._journal.clear()
         if self._grams:
-            self._grams.sort()
             self.conn.executemany("INSERT OR IGNORE INTO member_name_grams (gram, member_id) VALUES (?, ?)", self._grams)
             self._grams.clear()
 
