@@ -1,5 +1,5 @@
 -- clerk database schema: the one source of truth.
--- Every statement is idempotent (IF NOT EXISTS) so clerk/db.py can re-apply it after
+-- Every statement is idempotent (IF NOT EXISTS) so clerk/store/db.py can re-apply it after
 -- the column changes in its MIGRATIONS; the last line sets the schema version.
 
 -- Who this database belongs to: unit_code (9-digit township / 6-digit district),
@@ -82,7 +82,7 @@ CREATE INDEX IF NOT EXISTS members_deleted ON members(deleted_at) WHERE deleted_
 -- Members on the roll (在册, not deleted) per organisation, kept by the triggers below so the
 -- organisation tree and the coverage figures read 5,000 rows instead of scanning 1,000,000
 -- members. org_id 0 holds members in no organisation. Derived: never journaled or synced;
--- clerk/services/organisations.py recount() rebuilds it. (An INSERT OR REPLACE into members
+-- clerk/registry/organisations.py recount() rebuilds it. (An INSERT OR REPLACE into members
 -- would skip the delete trigger: update with ON CONFLICT DO UPDATE instead.)
 CREATE TABLE IF NOT EXISTS org_member_counts (
     org_id   INTEGER PRIMARY KEY,

@@ -1,4 +1,4 @@
--- PostgreSQL-only part of the city hub schema (clerk/services/hub_schema.py applies it after the
+-- PostgreSQL-only part of the city hub schema (clerk/hub/schema.py applies it after the
 -- tables it translates from schema.sql, the one source of truth for tables and indexes).
 --
 -- Why this file exists: schema.sql keeps org_member_counts with four SQLite row triggers.

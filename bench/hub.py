@@ -90,7 +90,7 @@ def _load() -> str:
 
 
 def _cache_dir(members: int) -> Path:
-    from clerk.services import sync_format as fmt
+    from clerk.sync import format as fmt
 
     key = hashlib.sha256(
         json.dumps([fmt.FORMAT_VERSION, [f.label for f in fmt.MEMBER_FIELDS], members, 3]).encode()
@@ -100,8 +100,8 @@ def _cache_dir(members: int) -> Path:
 
 def write_town_file(index: int, members: int, out_dir: Path) -> Path:
     from clerk.domain import idcard
-    from clerk.services import sync_export
-    from clerk.services import sync_format as fmt
+    from clerk.sync import export as sync_export
+    from clerk.sync import format as fmt
     from clerk.spreadsheets.xlsx_stream import Column, XlsxStreamWriter
 
     rng = random.Random(index)
@@ -302,7 +302,7 @@ class _ServerCpu:
 def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -> dict:
     import psycopg
 
-    from clerk.services import hub, hub_report
+    from clerk.hub import service as hub, report as hub_report
 
     name = "clerk_bench_hub"
     with psycopg.connect(server.admin_url, autocommit=True) as admin:
@@ -328,7 +328,7 @@ def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -
         h.close()
         refused = [o.message for o in report.outcomes if o.status != "merged"]
     else:  # what `clerk merge --into URL --jobs N` does
-        from clerk.services import hub_parallel
+        from clerk.hub import parallel as hub_parallel
 
         report = hub_parallel.merge(url, files, jobs=jobs)
         refused = [o.message for o in report.outcomes if o.status != "merged"]
@@ -374,8 +374,9 @@ def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -
 
 
 def bench_sqlite(files: list[Path], members: int) -> dict:
-    from clerk.services import setup, sync_merge
-    from clerk.services.store import Store
+    from clerk.registry import setup
+    from clerk.sync import merge as sync_merge
+    from clerk.store.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix="clerk-bench-hub-sqlite-"))
     try:

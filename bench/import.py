@@ -111,7 +111,7 @@ def make_roster(path: Path, n: int, db: Path | None, seed: int = 5) -> dict:
     import sqlite3
 
     from clerk.domain import idcard
-    from clerk.services import demo
+    from clerk.registry import demo
 
     rng = random.Random(seed)
     existing: list[tuple[str, str]] = []
@@ -203,8 +203,8 @@ class RssSampler:
 
 def child_import(db: Path, roster: Path) -> dict:
     """What `clerk import ROSTER` does: backup started at once, scan, validate, commit, checkpoint."""
-    from clerk.services import importer
-    from clerk.services.store import Store
+    from clerk.importing import pipeline as importer
+    from clerk.store.store import Store
 
     sampler = RssSampler() if Path("/proc/self/status").exists() else None
     t0 = time.perf_counter()
@@ -224,7 +224,7 @@ def child_import(db: Path, roster: Path) -> dict:
     importer.checkpoint(store)
     store.close()
     t4 = time.perf_counter()
-    from clerk.services import import_writer
+    from clerk.importing import writer as import_writer
 
     return {
         "scan_s": t1 - t0, "check_and_write_s": t3 - t1, "total_s": t3 - t0, "checkpoint_s": t4 - t3,
@@ -236,8 +236,8 @@ def child_import(db: Path, roster: Path) -> dict:
 
 
 def child_preview(db: Path, roster: Path) -> dict:
-    from clerk.services import importer
-    from clerk.services.store import Store
+    from clerk.importing import pipeline as importer
+    from clerk.store.store import Store
 
     t0 = time.perf_counter()
     store = Store(db)

@@ -29,8 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import orgs_data  # noqa: E402
 
-from clerk.services import coverage, organisations  # noqa: E402
-from clerk.services.store import Store  # noqa: E402
+from clerk.reports import coverage
+
+from clerk.registry import organisations  # noqa: E402
+from clerk.store.store import Store  # noqa: E402
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:
@@ -45,9 +47,9 @@ def timed(fn, repeat: int) -> tuple[float, object]:
 async def screen_times(db_path: Path, orgs: int, repeat: int) -> dict[str, float]:
     from textual.screen import Screen
 
-    from clerk.app import make_app
-    from clerk.tui.org_summary import OrgSummaryScreen
-    from clerk.tui.org_tree import OrgTreeScreen
+    from clerk.tui.app import make_app
+    from clerk.tui.orgs.org_summary import OrgSummaryScreen
+    from clerk.tui.orgs.org_tree import OrgTreeScreen
 
     tree_times, summary_times, expand_times = [], [], []
     children = 0
@@ -111,7 +113,7 @@ def main() -> None:
     print(f"database: {path} ({path.stat().st_size / 2**20:.0f} MiB), {args.orgs:,} organisations, "
           f"{args.members:,} members ({live:,} on the roll)")
 
-    from clerk.tui.org_summary import coverage_lines
+    from clerk.tui.orgs.org_summary import coverage_lines
 
     t_tree, roots = timed(lambda: organisations.tree(store), args.repeat)
     t_summary, summary = timed(lambda: coverage.summary(store), args.repeat)

@@ -16,10 +16,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from clerk import db
+from clerk.store import db
 from clerk.domain import choices, idcard, names, uscc
-from clerk.services import setup
-from clerk.services.store import Store, new_uid
+from clerk.registry import setup
+from clerk.store.store import Store, new_uid
 
 ORGS = 5_000
 MEMBERS = 1_000_000

@@ -48,7 +48,7 @@ def default_db(n: int) -> Path:
 
 def schema_fingerprint() -> str:
     """Of what decides the database's contents: the schema and the search keys of names."""
-    from clerk import db
+    from clerk.store import db
     from clerk.domain import names
 
     source = db.schema_sql() + Path(names.__file__).read_text(encoding="utf-8")
@@ -74,7 +74,7 @@ ORG_TRADES = [
 
 def _organisations(rng: random.Random, count: int, unit_code: str) -> list[dict]:
     """A township root, 40 villages/communities, the rest enterprises under them (ids 1..count)."""
-    from clerk.services.store import new_uid
+    from clerk.store.store import new_uid
 
     def org(i: int, name: str, kind: str, parent: int | None, **extra) -> dict:
         return {
@@ -115,8 +115,8 @@ _KEYS: dict[str, dict[str, str]] = {}  # name -> pinyin keys, per worker process
 def _chunk(args: tuple[int, int, int, str]) -> list[tuple[dict, tuple[str, ...]]]:
     """Generate `count` members (as members.register would store them) and their name grams."""
     from clerk.domain import names
-    from clerk.services import demo, members
-    from clerk.services.store import new_uid
+    from clerk.registry import demo, members
+    from clerk.store.store import new_uid
 
     seed, count, n_orgs, today = args
     rng = random.Random(seed)
@@ -155,8 +155,8 @@ def build(path: Path, n: int, seed: int = 20261123, workers: int = 2) -> dict:
     import multiprocessing as mp
     import sqlite3
 
-    from clerk.services import setup
-    from clerk.services.store import Store
+    from clerk.registry import setup
+    from clerk.store.store import Store
 
     started = time.perf_counter()
     partial = path.with_name(path.name + ".building")
@@ -264,7 +264,7 @@ def startup_child(path: Path) -> None:
     t0 = time.perf_counter()
     import asyncio
 
-    from clerk.app import make_app
+    from clerk.tui.app import make_app
     from clerk.tui.home import Figure, HomeScreen
 
     imported = time.perf_counter()
@@ -318,7 +318,7 @@ def _samples(store, rng: random.Random, k: int) -> list:
 
 
 def query_sets(store, rng: random.Random, k: int) -> dict[str, list]:
-    from clerk.services import demo
+    from clerk.registry import demo
 
     people = _samples(store, rng, k * 3)
     three = [p for p in people if len(p["name"]) >= 3]
@@ -359,7 +359,7 @@ def _stats(times: list[float]) -> dict:
 
 
 def measure_searches(store, k: int, seed: int = 7) -> dict[str, dict]:
-    from clerk.services import search
+    from clerk.registry import search
 
     rng = random.Random(seed)
     results: dict[str, dict] = {}
@@ -461,8 +461,8 @@ def main() -> None:
 
 
 def report(path: Path, args, built: bool, build_figures: dict, size_mb: float) -> None:
-    from clerk.services import dashboard
-    from clerk.services.store import Store
+    from clerk.reports import dashboard
+    from clerk.store.store import Store
 
     print(f"database: {path}")
     if built:

@@ -78,8 +78,8 @@ def _versions() -> dict:
 
 def export_child(db: str, out: str) -> None:
     """In a fresh process: the real `clerk export --full`."""
-    from clerk.services import sync_export
-    from clerk.services.store import Store
+    from clerk.sync import export as sync_export
+    from clerk.store.store import Store
 
     store = Store(db)
     started = time.perf_counter()
@@ -91,7 +91,7 @@ def export_child(db: str, out: str) -> None:
 
 
 def _member_rows(db: str, limit: int | None):
-    from clerk.services import sync_export
+    from clerk.sync import export as sync_export
 
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
     for i, row in enumerate(sync_export._members(conn, True, 0, 0, deleted=False)):
@@ -105,7 +105,7 @@ def openpyxl_child(db: str, out: str, limit: int | None) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    from clerk.services import sync_format as fmt
+    from clerk.sync import format as fmt
 
     started = time.perf_counter()
     book = Workbook(write_only=True)
@@ -135,7 +135,7 @@ def openpyxl_child(db: str, out: str, limit: int | None) -> None:
 def xlsxwriter_child(db: str, out: str, limit: int | None) -> None:
     import xlsxwriter
 
-    from clerk.services import sync_format as fmt
+    from clerk.sync import format as fmt
 
     started = time.perf_counter()
     book = xlsxwriter.Workbook(str(Path(out) / "xlsxwriter.xlsx"),
@@ -186,7 +186,7 @@ def bench_export(members: int, reference_rows: int | None) -> dict:
 
 
 def verify_child(path: str) -> None:
-    from clerk.services import sync_file
+    from clerk.sync import reader as sync_file
 
     started = time.perf_counter()
     sync = sync_file.read(path)
@@ -203,18 +203,19 @@ NEW_FORMS = ["快递员", "外卖送餐员", "网约车司机", "货车司机", 
 
 
 def _town_files_key(towns: int, per_town: int) -> str:
-    from clerk import db
-    from clerk.services import sync_format
+    from clerk.store import db
+    from clerk.sync import format as sync_format
 
-    text = f"{db.schema_sql()}|{sync_format.FORMAT_VERSION}|{towns}|{per_town}|{(ROOT / 'clerk/services/sync_export.py').read_text()}{(ROOT / 'clerk/services/sync_format.py').read_text()}"
+    text = f"{db.schema_sql()}|{sync_format.FORMAT_VERSION}|{towns}|{per_town}|{(ROOT / 'clerk/sync/export.py').read_text()}{(ROOT / 'clerk/sync/format.py').read_text()}"
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def build_town_files(towns: int, per_town: int) -> list[Path]:
     """Township databases filled with executemany, each exported complete by the real export."""
     from clerk.domain import idcard
-    from clerk.services import setup, sync_export
-    from clerk.services.store import Store, new_uid
+    from clerk.registry import setup
+    from clerk.sync import export as sync_export
+    from clerk.store.store import Store, new_uid
 
     folder = CACHE / f"towns-{towns}x{per_town}-{_town_files_key(towns, per_town)}"
     done = folder / "done"
@@ -291,8 +292,9 @@ def build_town_files(towns: int, per_town: int) -> list[Path]:
 
 
 def merge_child(district: str, files: list[str]) -> None:
-    from clerk.services import setup, sync_merge
-    from clerk.services.store import Store
+    from clerk.registry import setup
+    from clerk.sync import merge as sync_merge
+    from clerk.store.store import Store
 
     store = Store(district)
     setup.set_up(store, *DISTRICT)
@@ -310,8 +312,10 @@ def floor_child(district: str, files: list[str]) -> None:
     file's members by one executemany (ids given, uid order), their counts, name grams and journal
     rows by SQL over the id range, their sync_rows, one transaction per file. Reading the files and
     the merge rules are left out (not timed): this is the most SQLite lets any merge do here."""
-    from clerk.services import member_bulk, setup, sync_file, sync_sqlite
-    from clerk.services.store import Store
+    from clerk.store import bulk as member_bulk
+    from clerk.registry import setup
+    from clerk.sync import reader as sync_file, sqlite_target as sync_sqlite
+    from clerk.store.store import Store
 
     store = Store(district)
     setup.set_up(store, *DISTRICT)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from clerk.domain import idcard
-from clerk.services import setup
-from clerk.services.store import Store
+from clerk.registry import setup
+from clerk.store.store import Store
 
 UNIT = ("500101001", "测试镇总工会", "测试经办人")
 
@@ -21,7 +21,7 @@ def _isolated_home(tmp_path, monkeypatch):
 
 @pytest.fixture
 def db_path(tmp_path):
-    return tmp_path / "clerk.db"
+    return tmp_path / "clerk.store.db"
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from clerk.domain import uscc
-from clerk.services import members, organisations
-from clerk.services.store import Store
+from clerk.registry import members, organisations
+from clerk.store.store import Store
 from conftest import make_id
 
 

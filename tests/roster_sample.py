@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 from xml.sax.saxutils import escape
 
-from clerk.services import importer
-from clerk.services.store import Store
+from clerk.importing import pipeline as importer
+from clerk.store.store import Store
 from conftest import make_id
 
 HEADER = ["序号", "姓名", "身份证号码", "手机号码", "岗位", "入会时间"]

@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 from rich.console import Console
 
-from clerk.services import dashboard, members
-from clerk.services.store import Store, new_uid, now
+from clerk.reports import dashboard
+
+from clerk.registry import members
+from clerk.store.store import Store, new_uid, now
 from conftest import make_id
 
 # Screens that show "this month" and "this year" are tested on this day (see freeze_today).

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clerk.services import members, organisations, setup, sync_format
-from clerk.services.store import Store
+from clerk.registry import members, organisations, setup
+
+from clerk.sync import format as sync_format
+from clerk.store.store import Store
 
 from conftest import make_id
 

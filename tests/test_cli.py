@@ -100,7 +100,7 @@ def test_setup_can_not_move_a_database_to_another_unit(db_path):
 
 def test_without_db_the_clerks_own_database_is_used(tmp_path):
     ok(clerk("setup", "--code", "500101001", "--name", "示范镇总工会", "--clerk", "李华"))
-    assert settings(data_dir() / "clerk.db")["unit_code"] == "500101001"
+    assert settings(data_dir() / "clerk.store.db")["unit_code"] == "500101001"
 
 
 def test_clerk_db_environment_variable_and_db_option(tmp_path):
@@ -111,7 +111,7 @@ def test_clerk_db_environment_variable_and_db_option(tmp_path):
              env={"CLERK_DB": str(env_db)}))
     assert settings(opt_db)["unit_name"] == "乙镇"  # --db wins over CLERK_DB
     assert settings(env_db)["unit_name"] == "甲镇"
-    assert not (data_dir() / "clerk.db").exists()
+    assert not (data_dir() / "clerk.store.db").exists()
 
 
 # -- demo ----------------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def test_demo_builds_its_own_database_with_valid_members(tmp_path):
     out = ok(clerk("demo", "--no-open", env={"CLERK_DB": str(real)}))
     demo = data_dir() / "demo.db"
     assert "演示数据库已生成" in out and str(demo) in out
-    assert not real.exists() and not (data_dir() / "clerk.db").exists()  # never the clerk's database
+    assert not real.exists() and not (data_dir() / "clerk.store.db").exists()  # never the clerk's database
     conn = sqlite3.connect(demo)
     try:
         numbers = [r[0] for r in conn.execute("SELECT id_number FROM members WHERE deleted_at IS NULL")]

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from clerk.cli import main
-from clerk.services import members, organisations
-from clerk.services.store import Store
+from clerk.registry import members, organisations
+from clerk.store.store import Store
 from conftest import make_id
 from org_sample import code, counts, township
 

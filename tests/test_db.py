@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
-from clerk import db
-from clerk.services import members
-from clerk.services.store import ServiceError, Store, open_store
+from clerk.store import db
+from clerk.registry import members
+from clerk.store.store import ServiceError, Store, open_store
 from conftest import make_id
 
 
@@ -143,11 +143,11 @@ def test_a_read_only_file_is_refused_by_its_permissions(db_path):
 def test_a_read_only_folder_is_refused_by_its_permissions(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
-    db.connect(folder / "clerk.db").close()
+    db.connect(folder / "clerk.store.db").close()
     folder.chmod(0o555)
     try:
         with pytest.raises(db.DatabaseError, match="只读"):
-            db.connect(folder / "clerk.db")
+            db.connect(folder / "clerk.store.db")
     finally:
         folder.chmod(0o755)
 
@@ -157,7 +157,7 @@ def test_read_only_places_are_refused_before_anything_is_written(tmp_path, monke
     """As root (CI) permission bits don't stop writes, so the check itself is exercised."""
     folder = tmp_path / "share"
     folder.mkdir()
-    path = folder / "clerk.db"
+    path = folder / "clerk.store.db"
     db.connect(path).close()
     before = path.read_bytes()
     blocked = path if read_only == "file" else folder

@@ -108,7 +108,7 @@ def clerk_command() -> str:
 
 
 def test_first_run_setup_then_register_a_member_by_typing(terminal, tmp_path):
-    db_path = tmp_path / "clerk.db"
+    db_path = tmp_path / "clerk.store.db"
     number = make_id("19900101", 19)  # ends with X: typed in lowercase below
     env = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "LANG": "C.UTF-8", "TERM": "xterm-256color"}
     command = " ".join(

@@ -6,7 +6,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from clerk.cli import main
-from clerk.services import sync_export
+from clerk.sync import export as sync_export
 
 from hub_pg import hub_url, pg_admin, pg_server_url, query  # noqa: F401
 from sync_world import make_township, register

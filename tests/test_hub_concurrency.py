@@ -15,8 +15,10 @@ import time
 
 import pytest
 
-from clerk.services import hub, sync_export
-from clerk.services.hub_schema import LOCK_NAMESPACE
+from clerk.hub import service as hub
+
+from clerk.sync import export as sync_export
+from clerk.hub.schema import LOCK_NAMESPACE
 
 from hub_pg import hub_url, pg_admin, pg_server_url, query  # noqa: F401
 from sync_world import make_township, register

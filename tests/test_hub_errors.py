@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from clerk.cli import main
-from clerk.services import hub, hub_schema, sync_export
-from clerk.services.store import ServiceError
+from clerk.hub import service as hub, schema as hub_schema
+from clerk.sync import export as sync_export
+from clerk.store.store import ServiceError
 
 from hub_pg import hub_url, pg_admin, pg_server_url, query, with_user  # noqa: F401
 from sync_world import make_township, register

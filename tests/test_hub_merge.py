@@ -12,8 +12,12 @@ import json
 
 import pytest
 
-from clerk.services import hub, members, sync_export, sync_format, sync_merge, transfers
-from clerk.services.store import ServiceError
+from clerk.hub import service as hub
+
+from clerk.registry import members, transfers
+
+from clerk.sync import export as sync_export, format as sync_format, merge as sync_merge
+from clerk.store.store import ServiceError
 
 from hub_pg import hub_url, pg_admin, pg_server_url, query  # noqa: F401
 from sync_world import make_district, make_township, make_unit, person, register
@@ -259,6 +263,6 @@ def test_a_database_never_set_up_is_refused_and_left_empty(hub_url):
 
 @pytest.mark.parametrize("uids", [[], ["ab12", "c-d"], ["a b", " x ", ""], ["NULL", "a,b", "{x}", "中文"], ['q"', "b\\s"]])
 def test_uid_lists_reach_the_server_exactly(hub_url, uids):
-    from clerk.services.sync_postgres import _text_array
+    from clerk.hub.postgres_target import _text_array
 
     assert query(hub_url, "SELECT %s::text[]", (_text_array(uids),)) == [(uids,)]

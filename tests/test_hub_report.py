@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import openpyxl
 
-from clerk.services import hub, hub_report, report, sync_export, sync_merge
+from clerk.hub import service as hub, report as hub_report
+
+from clerk.reports import statistics as report
+
+from clerk.sync import export as sync_export, merge as sync_merge
 
 from hub_pg import hub_url, pg_admin, pg_server_url  # noqa: F401
 from sync_world import make_district, make_township, make_unit, register

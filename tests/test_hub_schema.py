@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from clerk import db
-from clerk.services import hub, hub_schema
-from clerk.services.store import ServiceError
+from clerk.store import db
+from clerk.hub import service as hub, schema as hub_schema
+from clerk.store.store import ServiceError
 
 from hub_pg import hub_url, pg_admin, pg_server_url, query  # noqa: F401
 

@@ -9,7 +9,9 @@ import shutil
 
 import pytest
 
-from clerk.services import hub, sync_merge
+from clerk.hub import service as hub
+
+from clerk.sync import merge as sync_merge
 
 from hub_pg import hub_url, pg_admin, pg_server_url  # noqa: F401
 from test_hub_merge import _bookkeeping, _pg_counts_match_members, _pg_records, _sqlite_records

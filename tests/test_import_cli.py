@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from clerk.cli import main
-from clerk.services import import_batches
-from clerk.services.store import Store
+from clerk.importing import batches as import_batches
+from clerk.store.store import Store
 from conftest import make_id
 from roster_sample import HEADER, people, table_counts, write_xlsx
 
@@ -89,7 +89,7 @@ def test_map_corrects_a_column_and_save_mapping_remembers_it(cli, store, tmp_pat
 
 
 def test_org_option(cli, store, tmp_path):
-    from clerk.services import organisations
+    from clerk.registry import organisations
 
     org = organisations.create(store, {"name": "顺达快递公司工会", "kind": "联合工会"})
     path = write_xlsx(tmp_path / "r.xlsx", {"s": [HEADER, *people(2)]})

@@ -10,8 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from clerk.domain import names
-from clerk.services import import_batches, import_report, importer, members
-from clerk.services.store import ServiceError
+from clerk.importing import batches as import_batches, error_report as import_report, pipeline as importer
+from clerk.registry import members
+from clerk.store.store import ServiceError
 from conftest import make_id
 from roster_sample import HEADER, people, run, table_counts, write_xlsx
 
@@ -28,7 +29,7 @@ def grams(store, member_id: int) -> set[str]:
 
 
 def test_an_imported_member_is_stored_exactly_as_a_registered_one(store, tmp_path):
-    from clerk.services import organisations
+    from clerk.registry import organisations
 
     org = organisations.create(store, {"name": "顺达快递公司工会", "kind": "联合工会"})
     fields = {
@@ -145,7 +146,7 @@ def test_a_later_batch_blocks_undo_until_it_is_undone_itself(store, tmp_path):
 
 def test_a_kill_during_commit_is_one_transaction(store, tmp_path, monkeypatch):
     """A failure half way (here: the journal insert) leaves nothing of the batch behind."""
-    from clerk.services import member_bulk
+    from clerk.store import bulk as member_bulk
 
     path = write_xlsx(tmp_path / "r.xlsx", {"s": [HEADER, *people(50)]})
     before = table_counts(store)
@@ -244,7 +245,8 @@ def test_the_backup_taken_while_reading_is_used_only_if_nothing_changed_since(st
 
 
 def test_a_big_batch_keeps_the_organisation_counts_right_and_the_trigger_in_place(store, tmp_path):
-    from clerk.services import import_commit, organisations
+    from clerk.importing import commit as import_commit
+    from clerk.registry import organisations
 
     org = organisations.create(store, {"name": "顺达快递公司工会", "kind": "联合工会"})
     rows = [HEADER + ["是否农民工", "新就业形态"]] + [r + ["是" if i % 2 else "否", "快递员" if i % 3 else ""] for i, r in enumerate(people(import_commit.BULK + 10))]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from clerk.services import importer
+from clerk.importing import pipeline as importer
 from conftest import make_id
 from roster_sample import HEADER, people, run, table_counts, write_csv, write_ods, write_xls, write_xlsx
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clerk.services import importer
+from clerk.importing import pipeline as importer
 from clerk.spreadsheets import columns, layout
 from conftest import make_id
 from roster_sample import HEADER, people, problems, run, write_csv, write_ods, write_xls, write_xlsx
@@ -129,7 +129,7 @@ def test_a_bare_list_without_a_header(store, tmp_path):
 
 
 def test_a_column_corrected_by_the_clerk_and_the_saved_mapping_reused(store, tmp_path):
-    from clerk.services import import_mappings
+    from clerk.importing import mappings as import_mappings
 
     rows = [["姓名", "证件", "号码1"], *[[r[1], r[2], r[3]] for r in people(2)]]
     path = write_xlsx(tmp_path / "r.xlsx", {"s": rows})

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from clerk.services import import_writer, importer, members
-from clerk.services.store import Store
+from clerk.importing import writer as import_writer, pipeline as importer
+
+from clerk.registry import members
+from clerk.store.store import Store
 from conftest import make_id
 from roster_sample import people, table_counts, write_csv, write_xlsx
 
@@ -109,8 +111,8 @@ def test_damaged_workbooks_are_refused_as_damaged(store, tmp_path, cut, flip):
 CHILD = r"""
 import sys, time
 sys.path.insert(0, {root!r})
-from clerk.services import importer
-from clerk.services.store import Store
+from clerk.importing import pipeline as importer
+from clerk.store.store import Store
 
 store = Store({db!r})
 scan = importer.scan(store, {roster!r})

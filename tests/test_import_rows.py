@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from clerk.domain import idcard, names
-from clerk.services import import_values, members
-from clerk.services.import_check import PinyinKeys, RowChecker
+from clerk.importing import values as import_values
+from clerk.registry import members
+from clerk.importing.check import PinyinKeys, RowChecker
 from conftest import make_id
 from roster_sample import problems, run, write_csv, write_xlsx
 
@@ -190,7 +191,7 @@ def test_existing_members_are_unchanged_or_updated_by_policy(store, tmp_path, pe
 
 
 def test_org_from_the_option_and_from_the_unit_column(store, tmp_path):
-    from clerk.services import organisations
+    from clerk.registry import organisations
 
     root = organisations.create(store, {"name": "测试镇总工会", "kind": "乡镇(街道)总工会"})
     express = organisations.create(store, {"name": "重庆顺达快递有限公司工会", "kind": "联合工会", "parent_id": root})
@@ -292,7 +293,7 @@ fast_cells = {
 @settings(max_examples=60, deadline=None, suppress_health_check=[__import__("hypothesis").HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.fixed_dictionaries(fast_cells), min_size=1, max_size=15))
 def test_the_fast_path_for_clean_rows_gives_what_the_careful_path_gives(store, tmp_path, monkeypatch, rows):
-    from clerk.services import import_plan
+    from clerk.importing import plan as import_plan
 
     header = list(fast_cells)
     path = write_xlsx(tmp_path / "f.xlsx", {"s": [header] + [[r[h] for h in header] for r in rows]}, text_ids=False)

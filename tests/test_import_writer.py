@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from clerk.services import import_batches, import_writer, importer, members, organisations
-from clerk.services.store import ServiceError, Store
+from clerk.importing import batches as import_batches, writer as import_writer, pipeline as importer
+
+from clerk.registry import members, organisations
+from clerk.store.store import ServiceError, Store
 from conftest import make_id
 from roster_sample import HEADER, people, table_counts, write_xlsx
 

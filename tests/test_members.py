@@ -9,8 +9,9 @@ from datetime import date, datetime
 import pytest
 
 from clerk.domain import idcard
-from clerk.services import dashboard, members, search
-from clerk.services.store import ServiceError, Store, new_uid, now
+from clerk.reports import dashboard
+from clerk.registry import members, search
+from clerk.store.store import ServiceError, Store, new_uid, now
 from conftest import UNIT, make_id
 
 

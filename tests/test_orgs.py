@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from clerk.domain import organisation as rules
 from clerk.domain import uscc
-from clerk.services import coverage, demo, members, organisations, transfers
-from clerk.services.store import ServiceError, Store
+from clerk.reports import coverage
+from clerk.registry import demo, members, organisations, transfers
+from clerk.store.store import ServiceError, Store
 from conftest import make_id
 from org_sample import code, counts, township
 

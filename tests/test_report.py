@@ -9,8 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from clerk.cli import main
-from clerk.services import members, report, sync_export, sync_merge
-from clerk.services.store import ServiceError
+from clerk.registry import members
+from clerk.reports import statistics as report
+from clerk.sync import export as sync_export, merge as sync_merge
+from clerk.store.store import ServiceError
 
 from sync_world import make_district, make_township, register
 

@@ -14,8 +14,8 @@ from datetime import date
 import pytest
 
 from clerk.domain import idcard
-from clerk.services import demo, members, search, setup
-from clerk.services.store import Store, new_uid, now
+from clerk.registry import demo, members, search, setup
+from clerk.store.store import Store, new_uid, now
 from conftest import UNIT, make_id
 
 # Hand-picked people on top of the generated ones: name -> (birth date, sequence, region).
@@ -46,7 +46,7 @@ def add_org(store: Store, name: str) -> int:
 @pytest.fixture(scope="module")
 def roster_file(tmp_path_factory):
     """A township database with the hand-picked people and GENERATED demo people, in two organisations."""
-    path = tmp_path_factory.mktemp("roster") / "clerk.db"
+    path = tmp_path_factory.mktemp("roster") / "clerk.store.db"
     store = Store(path)
     setup.set_up(store, *UNIT)
     orgs = [add_org(store, "顺达快递公司工会"), add_org(store, "石桥机械厂工会")]

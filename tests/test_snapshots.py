@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from clerk.app import make_app
+from clerk.tui.app import make_app
 from conftest import make_id
 from sample import id_of, sample  # noqa: F401  (fixture)
 

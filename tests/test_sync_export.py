@@ -9,8 +9,10 @@ import subprocess
 import openpyxl
 import pytest
 
-from clerk.services import members, sync_export, sync_file, sync_format
-from clerk.services.store import ServiceError
+from clerk.registry import members
+
+from clerk.sync import export as sync_export, reader as sync_file, format as sync_format
+from clerk.store.store import ServiceError
 
 from sync_world import make_township, person, register
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from clerk.services import members, sync_export, sync_format, sync_merge
-from clerk.services.store import ServiceError
+from clerk.registry import members
+
+from clerk.sync import export as sync_export, format as sync_format, merge as sync_merge
+from clerk.store.store import ServiceError
 
 from sync_world import make_district, make_township, make_unit, person, register
 

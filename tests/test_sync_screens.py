@@ -7,14 +7,14 @@ import shutil
 import openpyxl
 from textual.widgets import Button, DataTable, Input, SelectionList, Static
 
-from clerk.app import make_app
-from clerk.services import sync_export, sync_file, sync_merge
-from clerk.services.store import Store
-from clerk.tui.conflict_dialog import ConflictDialog
-from clerk.tui.conflicts_screen import ConflictsScreen
-from clerk.tui.export_screen import ExportScreen
-from clerk.tui.merge_screen import MergeScreen
-from clerk.tui.report_screen import ReportScreen
+from clerk.tui.app import make_app
+from clerk.sync import export as sync_export, reader as sync_file, merge as sync_merge
+from clerk.store.store import Store
+from clerk.tui.sync.conflict_dialog import ConflictDialog
+from clerk.tui.sync.conflicts_screen import ConflictsScreen
+from clerk.tui.sync.export_screen import ExportScreen
+from clerk.tui.sync.merge_screen import MergeScreen
+from clerk.tui.reports.report_screen import ReportScreen
 
 from sync_world import make_district, make_township, register
 

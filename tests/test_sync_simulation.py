@@ -15,7 +15,8 @@ import random
 import shutil
 
 from clerk.domain import choices
-from clerk.services import members, sync_export, sync_merge, transfers
+from clerk.registry import members, transfers
+from clerk.sync import export as sync_export, merge as sync_merge
 
 from sync_world import make_district, make_township, person, records
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from clerk.services import members, organisations, transfers
-from clerk.services.store import ServiceError
+from clerk.registry import members, organisations, transfers
+from clerk.store.store import ServiceError
 from conftest import make_id
 from org_sample import counts, township
 

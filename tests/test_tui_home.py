@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual.command import CommandList
 from textual.widgets import Footer, Static
 
-from clerk.app import make_app
-from clerk.services import members
+from clerk.tui.app import make_app
+from clerk.registry import members
 from clerk.tui.home import FIGURES, Figure, HomeScreen
-from clerk.tui.member_form import MemberFormScreen
-from clerk.tui.member_list import MemberListScreen
+from clerk.tui.members.member_form import MemberFormScreen
+from clerk.tui.members.member_list import MemberListScreen
 from conftest import make_id
 from sample import rendered, sample, wait_until  # noqa: F401  (fixture)
 

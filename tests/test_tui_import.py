@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, OptionList, Select, Static
 
-from clerk.app import make_app
-from clerk.services import import_batches
+from clerk.tui.app import make_app
+from clerk.importing import batches as import_batches
 from conftest import make_id
 from roster_sample import HEADER, people, write_xlsx
 

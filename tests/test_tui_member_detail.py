@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Select, Static
 
-from clerk.app import make_app
-from clerk.services import members
+from clerk.tui.app import make_app
+from clerk.registry import members
 from clerk.tui.home import HomeScreen
-from clerk.tui.member_detail import MemberDetailScreen
-from clerk.tui.status_dialog import StatusDialog
+from clerk.tui.members.member_detail import MemberDetailScreen
+from clerk.tui.members.status_dialog import StatusDialog
 from sample import id_of, notifications, rendered, sample  # noqa: F401  (fixture)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, Input, Select, Static
 
-from clerk.app import make_app
-from clerk.services import members
+from clerk.tui.app import make_app
+from clerk.registry import members
 from clerk.tui.home import HomeScreen
-from clerk.tui.member_detail import MemberDetailScreen
-from clerk.tui.member_form import MemberFormScreen
+from clerk.tui.members.member_detail import MemberDetailScreen
+from clerk.tui.members.member_form import MemberFormScreen
 from conftest import make_id
 from sample import FIXED_TODAY, id_of, notifications, rendered, sample  # noqa: F401  (fixture)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
-from clerk.app import make_app
+from clerk.tui.app import make_app
 from clerk.domain import idcard
-from clerk.services import members
-from clerk.tui.member_detail import MemberDetailScreen
-from clerk.tui.member_list import PAGE, MemberListScreen
+from clerk.registry import members
+from clerk.tui.members.member_detail import MemberDetailScreen
+from clerk.tui.members.member_list import PAGE, MemberListScreen
 from conftest import make_id
 from sample import PEOPLE, id_of, rendered, sample  # noqa: F401  (fixture)
 
@@ -164,6 +164,6 @@ async def test_n_on_the_list_opens_the_form(store, sample):
         await pilot.press("down")  # keys are for the search box while it has the focus
         await pilot.press("n")
         await pilot.pause()
-        from clerk.tui.member_form import MemberFormScreen
+        from clerk.tui.members.member_form import MemberFormScreen
 
         assert isinstance(app.screen, MemberFormScreen)

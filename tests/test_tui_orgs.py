@@ -6,19 +6,19 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button, Input, Select, Static, Tree
 
-from clerk.app import make_app
-from clerk.services import members, organisations, transfers
-from clerk.tui.dissolve_dialog import DissolveDialog
+from clerk.tui.app import make_app
+from clerk.registry import members, organisations, transfers
+from clerk.tui.orgs.dissolve_dialog import DissolveDialog
 from clerk.tui.home import HomeScreen
-from clerk.tui.member_detail import MemberDetailScreen
-from clerk.tui.member_form import MemberFormScreen
-from clerk.tui.member_list import MemberListScreen
-from clerk.tui.org_form import OrgFormScreen
-from clerk.tui.org_picker import OrgField, OrgPickerScreen
-from clerk.tui.org_summary import OrgSummaryScreen
-from clerk.tui.org_tree import OrgTreeScreen
-from clerk.tui.transfer_dialog import TransferDialog
-from clerk.tui.transfer_in import TransferInScreen
+from clerk.tui.members.member_detail import MemberDetailScreen
+from clerk.tui.members.member_form import MemberFormScreen
+from clerk.tui.members.member_list import MemberListScreen
+from clerk.tui.orgs.org_form import OrgFormScreen
+from clerk.tui.orgs.org_picker import OrgField, OrgPickerScreen
+from clerk.tui.orgs.org_summary import OrgSummaryScreen
+from clerk.tui.orgs.org_tree import OrgTreeScreen
+from clerk.tui.members.transfer_dialog import TransferDialog
+from clerk.tui.members.transfer_in import TransferInScreen
 from conftest import make_id
 from org_sample import code, township
 from sample import notifications, rendered, wait_until

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static
 
-from clerk.app import make_app
-from clerk.services.store import Store
+from clerk.tui.app import make_app
+from clerk.store.store import Store
 from clerk.tui.home import HomeScreen
 from clerk.tui.setup_screen import SetupScreen
 from sample import notifications, rendered

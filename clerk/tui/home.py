@@ -8,8 +8,8 @@ from textual.containers import Grid
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from clerk.services import dashboard
-from clerk.tui.org_summary import coverage_lines
+from clerk.reports import dashboard
+from clerk.tui.orgs.org_summary import coverage_lines
 
 
 class Figure(Static):

@@ -9,8 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from clerk.services import setup
-from clerk.services.store import ServiceError
+from clerk.registry import setup
+from clerk.store.store import ServiceError
 
 
 class SetupScreen(Screen[None]):

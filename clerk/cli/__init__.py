@@ -1,0 +1,5 @@
+"""The `clerk` command: one module per command group, each a thin face over a capability."""
+
+from clerk.cli.root import main
+
+__all__ = ["main"]

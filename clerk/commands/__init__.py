@@ -1,1 +1,0 @@
-"""CLI subcommands by feature, each registered in clerk/cli.py."""

@@ -1,0 +1,379 @@
+"""Member use cases: check, register, edit, change status, read, history."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping
+
+from clerk.domain import choices, idcard, names, phone
+from clerk.store.store import ServiceError, Store, new_uid, now
+
+# The fields a clerk fills in; everything else on a member is derived or kept by the program.
+FORM_FIELDS = (
+    "name",
+    "id_number",
+    "phone",
+    "ethnicity",
+    "org_id",
+    "job",
+    "employment_form",
+    "migrant",
+    "new_form",
+    "joined_on",
+    "card_no",
+    "mutual_aid",
+    "hardship",
+    "notes",
+)
+FLAG_FIELDS = ("migrant", "mutual_aid", "hardship")
+
+LABELS = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "gender": "性别",
+    "birth_date": "出生日期",
+    "birthplace_code": "籍贯地区码",
+    "phone": "手机/电话",
+    "ethnicity": "民族",
+    "org_id": "所在工会",
+    "org_uid": "所在工会",
+    "job": "岗位/工种",
+    "employment_form": "用工形式",
+    "migrant": "农民工",
+    "new_form": "新就业形态",
+    "joined_on": "入会日期",
+    "card_no": "会员证号",
+    "mutual_aid": "互助保障",
+    "hardship": "困难职工",
+    "notes": "备注",
+    "status": "会员状态",
+    "status_note": "状态说明",
+}
+
+# Columns a journal snapshot leaves out: search keys are derived and timestamps are in the entry.
+_NOT_JOURNALED = ("name_pinyin", "name_initials", "created_at", "updated_at")
+
+
+class DuplicateMember(ServiceError):
+    """Another record already holds this ID number."""
+
+    def __init__(self, existing: Mapping[str, Any]):
+        self.existing_id = existing["id"]
+        super().__init__(
+            f"身份证号 {idcard.mask(existing['id_number'])} 已登记为会员 {existing['name']}"
+            f"（{existing['status']}，编号 {existing['id']}），不能重复登记。可打开已有记录查看或修改。"
+        )
+
+
+class InvalidMember(ServiceError):
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("；".join(f"{LABELS.get(k, k)}：{v}" for k, v in errors.items()))
+
+
+@dataclass(frozen=True)
+class Derived:
+    gender: str
+    birth_date: date
+    region_code: str
+    region_name: str
+
+
+def derive(id_number: str) -> Derived | None:
+    """What the ID number tells (for the form to show as it is typed); None when invalid."""
+    try:
+        info = idcard.parse(id_number)
+    except idcard.InvalidId:
+        return None
+    return Derived(info.gender, info.birth_date, info.region_code, info.region_name)
+
+
+def _date(raw: str, label: str) -> str:
+    text = raw.strip().replace("/", "-").replace(".", "-")
+    m = re.fullmatch(r"(\d{4})-?(\d{1,2})-?(\d{1,2})", text)
+    try:
+        if not m:
+            raise ValueError
+        value = date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise ValueError(f"{label}格式应为 年-月-日，如 2024-03-01。") from None
+    if value > date.today():
+        raise ValueError(f"{label}不能晚于今天。")
+    return value.isoformat()
+
+
+def check(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate raw form values. Returns (clean values, field -> Chinese error)."""
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+
+    def text(key: str) -> str:
+        value = fields.get(key)
+        return "" if value is None else str(value).strip()
+
+    try:
+        clean["name"] = names.parse(fields.get("name"))
+    except names.InvalidName as exc:
+        errors["name"] = str(exc)
+    try:
+        info = idcard.parse(fields.get("id_number"))
+        clean.update(
+            id_number=info.number,
+            gender=info.gender,
+            birth_date=info.birth_date.isoformat(),
+            birthplace_code=info.region_code,
+        )
+    except idcard.InvalidId as exc:
+        errors["id_number"] = str(exc)
+    try:
+        clean["phone"] = phone.parse(fields.get("phone")) or None
+    except phone.InvalidPhone as exc:
+        errors["phone"] = str(exc)
+
+    ethnicity = text("ethnicity")
+    if ethnicity and ethnicity not in choices.ETHNICITIES:
+        if ethnicity + "族" in choices.ETHNICITIES:
+            ethnicity += "族"
+        else:
+            errors["ethnicity"] = "民族名称不在 56 个民族之列，请从列表中选择。"
+    clean["ethnicity"] = ethnicity or None
+
+    form = text("employment_form")
+    if form and form not in choices.EMPLOYMENT_FORMS:
+        errors["employment_form"] = "用工形式请从列表中选择：" + "、".join(choices.EMPLOYMENT_FORMS)
+    clean["employment_form"] = form or None
+
+    new_form = text("new_form")
+    if new_form and new_form not in choices.NEW_FORM_CATEGORIES:
+        errors["new_form"] = "新就业形态类别请从列表中选择：" + "、".join(choices.NEW_FORM_CATEGORIES)
+    clean["new_form"] = new_form or None
+
+    joined = text("joined_on")
+    if joined:
+        try:
+            clean["joined_on"] = _date(joined, "入会日期")
+        except ValueError as exc:
+            errors["joined_on"] = str(exc)
+    else:
+        clean["joined_on"] = date.today().isoformat()
+
+    org = fields.get("org_id")
+    try:
+        clean["org_id"] = int(org) if org not in (None, "") else None
+    except (TypeError, ValueError):
+        clean["org_id"] = None
+        errors["org_id"] = "所在工会编号应为数字，请从列表中选择。"
+    for key in ("job", "card_no", "notes"):
+        clean[key] = text(key) or None
+    for key in FLAG_FIELDS:
+        clean[key] = 1 if fields.get(key) in (True, 1, "1", "是", "true", "True") else 0
+    return clean, errors
+
+
+def _search_keys(name: str) -> dict[str, str]:
+    full, initials = names.pinyin_keys(name)
+    return {"name_pinyin": full, "name_initials": initials}
+
+
+def _drop_grams(store: Store, member_id: int, name: str) -> None:
+    """Remove the member's name pieces by key (the table is keyed by gram: no scan of it)."""
+    store.conn.executemany(
+        "DELETE FROM member_name_grams WHERE gram = ? AND member_id = ?",
+        [(g, member_id) for g in names.grams(name)],
+    )
+
+
+def _write_grams(store: Store, member_id: int, name: str, old_name: str | None = None) -> None:
+    if old_name is not None:
+        _drop_grams(store, member_id, old_name)
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO member_name_grams (gram, member_id) VALUES (?, ?)",
+        [(g, member_id) for g in names.grams(name)],
+    )
+
+
+def snapshot(store: Store, member_id: int) -> dict[str, Any] | None:
+    """The member as the journal and sync files record it (organisation by uid too)."""
+    row = store.conn.execute(
+        "SELECT m.*, o.uid AS org_uid FROM members m LEFT JOIN organisations o ON o.id = m.org_id"
+        " WHERE m.id = ?",
+        (member_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return {k: row[k] for k in row.keys() if k not in _NOT_JOURNALED}
+
+
+def find_by_id_number(store: Store, id_number: str) -> sqlite3.Row | None:
+    return store.conn.execute(
+        "SELECT * FROM members WHERE id_number = ? AND deleted_at IS NULL", (id_number,)
+    ).fetchone()
+
+
+def _check_org(store: Store, org_id: int | None) -> None:
+    if org_id is None:
+        return
+    row = store.conn.execute("SELECT status FROM organisations WHERE id = ?", (org_id,)).fetchone()
+    if row is None:
+        raise InvalidMember({"org_id": "所选工会组织不存在，请重新选择。"})
+    if row["status"] != "正常":
+        raise InvalidMember({"org_id": "所选工会组织已撤销，不能再加入会员。"})
+
+
+def register(store: Store, fields: Mapping[str, Any]) -> int:
+    """Register a new member; returns its id. Raises InvalidMember or DuplicateMember."""
+    clean, errors = check(fields)
+    if errors:
+        raise InvalidMember(errors)
+    with store.write():
+        existing = find_by_id_number(store, clean["id_number"])
+        if existing:
+            raise DuplicateMember(existing)
+        _check_org(store, clean["org_id"])
+        stamp = now()
+        unit = store.require_unit()
+        record = {**clean, **_search_keys(clean["name"]), "uid": new_uid(), "unit_code": unit.code, "status": choices.LIVE}
+        record.update(created_at=stamp, updated_at=stamp)
+        cols = ", ".join(record)
+        cur = store.conn.execute(
+            f"INSERT INTO members ({cols}) VALUES ({', '.join('?' * len(record))})",
+            list(record.values()),
+        )
+        member_id = cur.lastrowid
+        _write_grams(store, member_id, clean["name"])
+        store.journal("members", member_id, record["uid"], "insert", None, snapshot(store, member_id))
+    return member_id
+
+
+def get(store: Store, member_id: int) -> dict[str, Any]:
+    row = store.conn.execute(
+        "SELECT m.*, o.name AS org_name FROM members m LEFT JOIN organisations o ON o.id = m.org_id"
+        " WHERE m.id = ?",
+        (member_id,),
+    ).fetchone()
+    if row is None:
+        raise ServiceError(f"找不到编号为 {member_id} 的会员。")
+    record = dict(row)
+    record["birthplace"] = idcard.region_name(record["birthplace_code"])
+    return record
+
+
+def form_values(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored member as the form shows it."""
+    return {k: record.get(k) for k in FORM_FIELDS}
+
+
+def _update(store: Store, member_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """Apply changes inside the caller's write(); journal them; return the fields that changed."""
+    before = snapshot(store, member_id)
+    if before is None:
+        raise ServiceError(f"找不到编号为 {member_id} 的会员。")
+    if before["deleted_at"]:
+        raise ServiceError(f"编号为 {member_id} 的记录已删除，不能再修改。")
+    changed = {k: v for k, v in changes.items() if before.get(k) != v}
+    if not changed:
+        return {}
+    if "name" in changed:
+        changed.update(_search_keys(changed["name"]))
+        _write_grams(store, member_id, changed["name"], old_name=before["name"])
+    changed["updated_at"] = now()
+    store.conn.execute(
+        f"UPDATE members SET {', '.join(f'{k} = ?' for k in changed)} WHERE id = ?",
+        [*changed.values(), member_id],
+    )
+    store.journal("members", member_id, before["uid"], "update", before, snapshot(store, member_id))
+    return changed
+
+
+def update(store: Store, member_id: int, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Edit a member from form values; returns what changed ({} when nothing did)."""
+    clean, errors = check(fields)
+    if errors:
+        raise InvalidMember(errors)
+    with store.write():
+        other = find_by_id_number(store, clean["id_number"])
+        if other and other["id"] != member_id:
+            raise DuplicateMember(other)
+        current = store.conn.execute("SELECT org_id FROM members WHERE id = ?", (member_id,)).fetchone()
+        if current is not None and current["org_id"] != clean["org_id"]:
+            _check_org(store, clean["org_id"])
+        return _update(store, member_id, clean)
+
+
+def change_status(store: Store, member_id: int, status: str, note: str = "") -> None:
+    """在册 / 转出 / 退会 / 已故: members are never deleted for leaving."""
+    if status not in choices.MEMBER_STATUSES:
+        raise ServiceError(f"会员状态只能是：{'、'.join(choices.MEMBER_STATUSES)}。")
+    if status == "转出" and not note.strip():
+        raise ServiceError("转出时请写明转往哪个单位或乡镇。")
+    with store.write():
+        _update(store, member_id, {"status": status, "status_note": note.strip() or None})
+
+
+def delete(store: Store, member_id: int, reason: str) -> None:
+    """Remove a record entered by mistake (soft: kept in the journal and synced upward)."""
+    if not reason.strip():
+        raise ServiceError("删除记录必须写明原因（如：重复录入）。")
+    with store.write():
+        before = snapshot(store, member_id)
+        if before is None or before["deleted_at"]:
+            raise ServiceError(f"找不到编号为 {member_id} 的会员。")
+        stamp = now()
+        store.conn.execute(
+            "UPDATE members SET deleted_at = ?, updated_at = ?, notes = coalesce(notes || '；', '') || ?"
+            " WHERE id = ?",
+            (stamp, stamp, f"删除原因：{reason.strip()}", member_id),
+        )
+        _drop_grams(store, member_id, before["name"])
+        store.journal("members", member_id, before["uid"], "delete", before, snapshot(store, member_id))
+
+
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    at: str
+    clerk: str
+    op: str
+    fields: list[tuple[str, Any, Any]]  # (label, before, after)
+
+    @property
+    def summary(self) -> str:
+        if self.op == "insert":
+            return "登记入会"
+        if self.op == "delete":
+            return "删除记录"
+        return "；".join(f"{label}：{_show(b)} → {_show(a)}" for label, b, a in self.fields) or "（无变化）"
+
+
+def _show(value: Any) -> str:
+    if value in (None, ""):
+        return "空"
+    return str(value)
+
+
+def history(store: Store, member_id: int) -> list[Change]:
+    """Every journaled change of the member, oldest first."""
+    changes = []
+    org_names = dict(store.conn.execute("SELECT uid, name FROM organisations").fetchall())
+    for row in store.conn.execute(
+        "SELECT seq, at, clerk, op, before, after FROM journal WHERE tbl = 'members' AND row_id = ?"
+        " ORDER BY seq",
+        (member_id,),
+    ):
+        before = json.loads(row["before"]) if row["before"] else {}
+        after = json.loads(row["after"]) if row["after"] else {}
+        fields = []
+        for key in LABELS:
+            if key == "org_id":
+                continue
+            b, a = before.get(key), after.get(key)
+            if b != a and row["op"] == "update":
+                if key == "org_uid":
+                    b, a = org_names.get(b, b), org_names.get(a, a)
+                fields.append((LABELS[key], b, a))
+        changes.append(Change(row["seq"], row["at"], row["clerk"], row["op"], fields))
+    return changes

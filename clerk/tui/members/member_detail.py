@@ -1,0 +1,131 @@
+"""Member detail: the full record (full ID number only here), status changes, change history."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from clerk.registry import members
+from clerk.store.store import ServiceError
+from clerk.tui.members.transfer_dialog import org_history_table
+
+SHOWN = (
+    ("name", "姓名"),
+    ("id_number", "身份证号"),
+    ("gender", "性别"),
+    ("birth_date", "出生日期"),
+    ("birthplace", "籍贯"),
+    ("phone", "手机/电话"),
+    ("ethnicity", "民族"),
+    ("org_name", "所在工会"),
+    ("job", "岗位/工种"),
+    ("employment_form", "用工形式"),
+    ("migrant", "农民工"),
+    ("new_form", "新就业形态"),
+    ("joined_on", "入会日期"),
+    ("card_no", "会员证号"),
+    ("mutual_aid", "互助保障"),
+    ("hardship", "困难职工"),
+    ("status", "会员状态"),
+    ("status_note", "状态说明"),
+    ("notes", "备注"),
+)
+
+
+class MemberDetailScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "返回"),
+        Binding("e", "edit", "修改"),
+        Binding("s", "status", "状态变更"),
+        Binding("t", "transfer", "转接"),
+    ]
+    DEFAULT_CSS = """
+    MemberDetailScreen #history { height: auto; max-height: 12; }
+    """
+
+    def __init__(self, member_id: int):
+        super().__init__()
+        self.member_id = member_id
+        self.leaving = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static("", id="record")
+            yield Static("所在工会经历", classes="title")
+            yield Static("", id="orgs")
+            yield Static("修改记录", classes="title")
+            table = DataTable(id="history", cursor_type="row")
+            table.add_columns("时间", "经办人", "内容")
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_record()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_record()
+
+    def refresh_record(self) -> None:
+        store = self.app.store
+        try:
+            record = members.get(store, self.member_id)
+        except ServiceError as exc:
+            # Mount and resume both land here when the screen opens: leave once, and only once this
+            # screen is really on the stack (popping during mount pops the screen below).
+            if not self.leaving:
+                self.leaving = True
+                self.notify(str(exc), severity="error")
+                self.call_after_refresh(self._leave)
+            return
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        for key, label in SHOWN:
+            value = record.get(key)
+            if key in members.FLAG_FIELDS:
+                value = "是" if value else "否"
+            grid.add_row(label, str(value) if value not in (None, "") else "—")
+        self.query_one("#record", Static).update(grid)
+        self.query_one("#orgs", Static).update(org_history_table(store, self.member_id))
+        table = self.query_one("#history", DataTable)
+        table.clear()
+        for change in reversed(members.history(store, self.member_id)):
+            table.add_row(change.at.replace("T", " "), change.clerk, change.summary)
+
+    def _leave(self) -> None:
+        self.dismiss()
+
+    def action_edit(self) -> None:
+        from clerk.tui.members.member_form import MemberFormScreen
+
+        self.app.push_screen(MemberFormScreen(member_id=self.member_id))
+
+    def action_transfer(self) -> None:
+        from clerk.tui.members.transfer_dialog import TransferDialog
+
+        self.app.push_screen(TransferDialog(self.member_id), callback=lambda done: done and self.refresh_record())
+
+    def action_status(self) -> None:
+        from clerk.tui.members.status_dialog import StatusDialog
+
+        def apply(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            try:
+                members.change_status(self.app.store, self.member_id, *result)
+            except ServiceError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"状态已改为 {result[0]}。")
+            self.refresh_record()
+
+        current = members.get(self.app.store, self.member_id)["status"]
+        self.app.push_screen(StatusDialog(current), callback=apply)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,209 @@
+"""Choosing an organisation by typing part of its name (or its pinyin initials), not its id.
+
+OrgPickerScreen is the searchable list; OrgField is the one-line form field that opens it
+(enter, or just start typing) and holds the chosen organisation's id in `.value`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from clerk.registry import organisations
+
+SHOWN = 200
+NONE_ID = "none"
+
+
+@dataclass(frozen=True)
+class Picked:
+    org_id: int | None  # None: "no organisation" was chosen
+    name: str
+
+
+class OrgPickerScreen(ModalScreen[Picked | None]):
+    """Dismisses with Picked, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+    DEFAULT_CSS = """
+    OrgPickerScreen { align: center middle; }
+    OrgPickerScreen > Vertical { width: 70; height: 20; border: thick $primary; background: $panel; padding: 0 1; }
+    OrgPickerScreen #query { border: none; height: 1; background: $boost; margin: 1 0 0 0; }
+    OrgPickerScreen OptionList { height: 1fr; border: none; }
+    OrgPickerScreen #count { height: 1; }
+    """
+
+    def __init__(
+        self,
+        title: str = "选择工会组织",
+        *,
+        query: str = "",
+        exclude: set[int] | None = None,
+        allow_none: bool = False,
+        none_label: str = "（不属于任何工会）",
+    ):
+        super().__init__()
+        self.none_label = none_label
+        self.heading = title
+        self.initial = query
+        self.exclude = exclude or set()
+        self.allow_none = allow_none
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.heading, classes="title")
+            yield Input(self.initial, id="query", placeholder="输入名称中的字，或拼音首字母（如 sd 找 顺达）")
+            yield OptionList(id="orgs")
+            yield Static("", id="count", classes="hint")
+
+    def on_mount(self) -> None:
+        self._fill(self.initial)
+        query = self.query_one("#query", Input)
+        query.focus()
+        query.cursor_position = len(self.initial)
+
+    @on(Input.Changed, "#query")
+    def _typed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def _fill(self, query: str) -> None:
+        found = [
+            (oid, name)
+            for oid, name in organisations.choices_for(self.app.store, query, limit=SHOWN + len(self.exclude))
+            if oid not in self.exclude
+        ][:SHOWN]
+        options = [Option(name, id=str(oid)) for oid, name in found]
+        if self.allow_none and not query.strip():
+            options.insert(0, Option(Text(self.none_label, style="italic"), id=NONE_ID))
+        box = self.query_one(OptionList)
+        box.set_options(options)
+        if options:
+            box.highlighted = 0
+        more = "（只显示前 200 个，请多输入几个字）" if len(found) == SHOWN else ""
+        hint = f"找到 {len(found)} 个{more}。↑↓ 选择，回车确定，esc 取消。" if found else "没有名称相符的在用工会组织。"
+        self.query_one("#count", Static).update(hint)
+
+    def on_key(self, event: events.Key) -> None:
+        # Arrow keys move in the list while the cursor stays in the search box.
+        box = self.query_one(OptionList)
+        if self.query_one("#query", Input).has_focus and event.key in ("down", "up", "pagedown", "pageup"):
+            getattr(box, {"down": "action_cursor_down", "up": "action_cursor_up", "pagedown": "action_page_down", "pageup": "action_page_up"}[event.key])()
+            event.stop()
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        box = self.query_one(OptionList)
+        if box.highlighted is not None:
+            self._choose(box.get_option_at_index(box.highlighted))
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option)
+
+    def _choose(self, option: Option) -> None:
+        if option.id == NONE_ID:
+            self.dismiss(Picked(None, ""))
+        else:
+            self.dismiss(Picked(int(option.id), str(option.prompt)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class OrgField(Widget, can_focus=True):
+    """A form field holding an organisation id; enter (or typing) opens the picker."""
+
+    BINDINGS = [
+        Binding("enter", "pick", "选择工会", show=False),
+        Binding("space", "pick", show=False),
+        Binding("backspace,delete", "clear", "清除", show=False),
+    ]
+    DEFAULT_CSS = """
+    OrgField { height: 1; width: 1fr; max-width: 52; padding: 0 1; background: $boost; }
+    OrgField:focus { background: $primary 30%; }
+    """
+
+    value: reactive[int | None] = reactive(None, init=False)
+
+    class Changed(Message):
+        def __init__(self, field: "OrgField", value: int | None):
+            super().__init__()
+            self.field = field
+            self.value = value
+
+        @property
+        def control(self) -> "OrgField":
+            return self.field
+
+    def __init__(
+        self,
+        value: int | None = None,
+        *,
+        title: str = "选择所在工会",
+        allow_none: bool = True,
+        exclude: set[int] | None = None,
+        none_label: str = "（不属于任何工会）",
+        id: str | None = None,
+    ):
+        super().__init__(id=id)
+        self.none_label = none_label
+        self.set_reactive(OrgField.value, value)
+        self.title = title
+        self.allow_none = allow_none
+        self.exclude = exclude or set()
+        self._name = ""
+
+    def on_mount(self) -> None:
+        self._name = self._lookup(self.value)
+
+    def _lookup(self, org_id: int | None) -> str:
+        if org_id is None:
+            return ""
+        try:
+            return organisations.get(self.app.store, org_id)["name"]
+        except organisations.ServiceError:
+            return ""
+
+    def watch_value(self, value: int | None) -> None:
+        self._name = self._lookup(value)
+        self.refresh()
+        self.post_message(self.Changed(self, value))
+
+    def render(self) -> Text:
+        if self._name:
+            return Text(self._name)
+        return Text("（未选择）回车或直接输入名称来选择", style="dim")
+
+    def action_pick(self, query: str = "") -> None:
+        def chosen(picked: Picked | None) -> None:
+            if picked is not None:
+                self.value = picked.org_id
+            self.focus()
+
+        picker = OrgPickerScreen(
+            self.title, query=query, allow_none=self.allow_none, exclude=self.exclude, none_label=self.none_label
+        )
+        self.app.push_screen(picker, callback=chosen)
+
+    def action_clear(self) -> None:
+        if self.allow_none:
+            self.value = None
+
+    def on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character and event.character.strip():
+            event.stop()
+            self.action_pick(event.character)
+
+    def on_click(self) -> None:
+        self.action_pick()
