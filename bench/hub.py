@@ -41,7 +41,7 @@ import tempfile
 import time
 import uuid
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +57,7 @@ JOBS = ("快递员", "分拣员", "外卖骑手", "网约车司机", "货车司�
 NEW_FORMS = ("快递员", "外卖送餐员", "网约车司机", "货车司机", "家政服务员", "网络主播")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pinyin(name: str) -> tuple[str, str]:
     from clerk.domain import names
 
@@ -69,9 +69,10 @@ def town_code(i: int) -> str:
 
 
 def _versions() -> dict:
+    from importlib.metadata import version
+
     import psycopg
     import python_calamine  # noqa: F401
-    from importlib.metadata import version
 
     return {
         "python": platform.python_version(),
@@ -100,9 +101,9 @@ def _cache_dir(members: int) -> Path:
 
 def write_town_file(index: int, members: int, out_dir: Path) -> Path:
     from clerk.domain import idcard
+    from clerk.spreadsheets.xlsx_stream import Column, XlsxStreamWriter
     from clerk.sync import export as sync_export
     from clerk.sync import format as fmt
-    from clerk.spreadsheets.xlsx_stream import Column, XlsxStreamWriter
 
     rng = random.Random(index)
     code = town_code(index)
@@ -120,10 +121,23 @@ def write_town_file(index: int, members: int, out_dir: Path) -> Path:
     org_rows = []
     for uid, org_name, kind, industry, employees in orgs:
         values = {
-            "name": org_name, "uscc": "", "kind": kind, "parent_name": "" if uid == root_uid else name,
-            "industry": industry, "region_code": district, "founded_on": "2015-06-01", "chair": "",
-            "chair_phone": "", "employee_count": employees, "address": "", "status": "正常", "dissolved_on": "",
-            "unit_code": code, "created_at": STAMP, "updated_at": STAMP, "uid": uid,
+            "name": org_name,
+            "uscc": "",
+            "kind": kind,
+            "parent_name": "" if uid == root_uid else name,
+            "industry": industry,
+            "region_code": district,
+            "founded_on": "2015-06-01",
+            "chair": "",
+            "chair_phone": "",
+            "employee_count": employees,
+            "address": "",
+            "status": "正常",
+            "dissolved_on": "",
+            "unit_code": code,
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "uid": uid,
             "parent_uid": "" if uid == root_uid else root_uid,
         }
         org_rows.append(tuple(values[f.key] for f in fmt.ORG_FIELDS))
@@ -145,14 +159,32 @@ def write_town_file(index: int, members: int, out_dir: Path) -> Path:
             person = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if n % 4 else "")
             pinyin, initials = _pinyin(person)
             values = {
-                "name": person, "id_number": id_number, "gender": gender, "birth_date": birth.isoformat(),
-                "birthplace_code": district, "phone": f"13{k % 10}{k:08d}"[-11:], "ethnicity": "汉族",
-                "org_name": org[1], "job": rng.choice(JOBS), "employment_form": "劳动合同",
-                "migrant": 1 if n % 2 else 0, "new_form": new_form, "joined_on": joined.isoformat(), "card_no": "",
-                "mutual_aid": 1 if n % 5 == 0 else 0, "hardship": 1 if n % 50 == 0 else 0, "status": "在册",
-                "status_note": "", "notes": "", "unit_code": code, "created_at": STAMP, "updated_at": STAMP,
-                "name_pinyin": pinyin, "name_initials": initials,
-                "uid": uuid.UUID(int=rng.getrandbits(128)).hex, "org_uid": org[0],
+                "name": person,
+                "id_number": id_number,
+                "gender": gender,
+                "birth_date": birth.isoformat(),
+                "birthplace_code": district,
+                "phone": f"13{k % 10}{k:08d}"[-11:],
+                "ethnicity": "汉族",
+                "org_name": org[1],
+                "job": rng.choice(JOBS),
+                "employment_form": "劳动合同",
+                "migrant": 1 if n % 2 else 0,
+                "new_form": new_form,
+                "joined_on": joined.isoformat(),
+                "card_no": "",
+                "mutual_aid": 1 if n % 5 == 0 else 0,
+                "hardship": 1 if n % 50 == 0 else 0,
+                "status": "在册",
+                "status_note": "",
+                "notes": "",
+                "unit_code": code,
+                "created_at": STAMP,
+                "updated_at": STAMP,
+                "name_pinyin": pinyin,
+                "name_initials": initials,
+                "uid": uuid.UUID(int=rng.getrandbits(128)).hex,
+                "org_uid": org[0],
             }
             yield tuple(values[key] for key in member_keys)
 
@@ -162,12 +194,24 @@ def write_town_file(index: int, members: int, out_dir: Path) -> Path:
     checksum = fmt.Checksum()
     counts = {}
     with XlsxStreamWriter(tmp, title=f"{name} 同步文件") as book:
-        for sheet, rows in ((fmt.ORG_SHEET, iter(org_rows)), (fmt.MEMBER_SHEET, member_rows()),
-                            (fmt.TRANSFER_SHEET, iter(())), (fmt.DELETION_SHEET, iter(()))):
+        for sheet, rows in (
+            (fmt.ORG_SHEET, iter(org_rows)),
+            (fmt.MEMBER_SHEET, member_rows()),
+            (fmt.TRANSFER_SHEET, iter(())),
+            (fmt.DELETION_SHEET, iter(())),
+        ):
             counts[sheet] = sync_export._stream_sheet(book, sheet, rows, checksum, lambda n: None)
         manifest = fmt.Manifest(
-            version=fmt.FORMAT_VERSION, unit_code=code, unit_name=name, level="乡镇(街道)", clerk="基准测试",
-            mode=fmt.MODE_FULL, first_seq=1, last_seq=members + ORGS_PER_TOWN, created_at=STAMP, counts=counts,
+            version=fmt.FORMAT_VERSION,
+            unit_code=code,
+            unit_name=name,
+            level="乡镇(街道)",
+            clerk="基准测试",
+            mode=fmt.MODE_FULL,
+            first_seq=1,
+            last_seq=members + ORGS_PER_TOWN,
+            created_at=STAMP,
+            counts=counts,
             checksum=checksum.hexdigest(),
         )
         with book.sheet(fmt.MANIFEST_SHEET, [Column("项目", 16), Column("内容", 70)], position=0) as sheet:
@@ -200,8 +244,12 @@ class Server:
         self.dir = None
         if not url:
             self.dir = tempfile.mkdtemp(prefix="clerk-bench-pg-")
-            url = subprocess.run(["bash", str(ROOT / "tests" / "pg_server.sh"), "start", self.dir],
-                                 check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+            url = subprocess.run(
+                ["bash", str(ROOT / "tests" / "pg_server.sh"), "start", self.dir],
+                check=True,
+                stdout=subprocess.PIPE,
+                text=True,
+            ).stdout.strip()
         self.admin_url = url
 
     def stop(self) -> None:
@@ -243,8 +291,10 @@ class _Watcher:
                 t, n = time.perf_counter() - self.started, files * self.members
                 rate = round((n - last_n) / (t - last_t))
                 self.rates.append((round(t), n, rate))
-                print(f"  {t:5.0f} s: {n:>9,} members merged, {rate:,} members/s in the last interval; load {_load()}",
-                      flush=True)
+                print(
+                    f"  {t:5.0f} s: {n:>9,} members merged, {rate:,} members/s in the last interval; load {_load()}",
+                    flush=True,
+                )
                 last_t, last_n = t, n
 
 
@@ -302,17 +352,20 @@ class _ServerCpu:
 def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -> dict:
     import psycopg
 
-    from clerk.hub import service as hub, report as hub_report
+    from clerk.hub import report as hub_report
+    from clerk.hub import service as hub
 
     name = "clerk_bench_hub"
     with psycopg.connect(server.admin_url, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
-        settings = dict(admin.execute(
-            "SELECT name, current_setting(name) FROM pg_settings WHERE name IN"
-            " ('shared_buffers', 'fsync', 'synchronous_commit', 'work_mem', 'max_wal_size', 'server_version',"
-            " 'max_parallel_workers_per_gather', 'random_page_cost')"
-        ).fetchall())
+        settings = dict(
+            admin.execute(
+                "SELECT name, current_setting(name) FROM pg_settings WHERE name IN"
+                " ('shared_buffers', 'fsync', 'synchronous_commit', 'work_mem', 'max_wal_size', 'server_version',"
+                " 'max_parallel_workers_per_gather', 'random_page_cost')"
+            ).fetchall()
+        )
     url = _db_url(server.admin_url, name)
     hub.init(url, *CITY).close()
 
@@ -357,26 +410,41 @@ def bench_postgres(server: Server, files: list[Path], members: int, jobs: int) -
         figs = hub_report.figures(hub_report.ReportSource(h), period)
         figures_s.append(time.perf_counter() - t)
         t = time.perf_counter()
-        out = hub_report.write_report(h, period="2026", out=Path(tempfile.gettempdir()) / "clerk-bench-city-report.xlsx")
+        out = hub_report.write_report(
+            h, period="2026", out=Path(tempfile.gettempdir()) / "clerk-bench-city-report.xlsx"
+        )
         workbook_s.append(time.perf_counter() - t)
     h.close()
     return {
-        "pg_files": len(files), "pg_members": merged_members, "pg_rows": rows, "pg_jobs": jobs,
-        "pg_merge_s": round(elapsed, 1), "pg_members_per_s": round(merged_members / elapsed),
-        "pg_rows_per_s": round(rows / elapsed), "pg_load_during_merge": f"{load_before} -> {_load()}",
-        "pg_cpu_us_per_row": {"clients": round(clients_cpu / rows * 1e6, 1),
-                              "server": round(server_s / rows * 1e6, 1) if server_s is not None else None},
-        "pg_database_size": size, "pg_vacuum_analyze_s": round(vacuum, 1),
-        "report_figures_s": [round(x, 2) for x in figures_s], "report_xlsx_s": [round(x, 2) for x in workbook_s],
-        "report_units": len(figs.units), "report_orgs": len(figs.per_org), "report_members": figs.total.members,
-        "report_path": str(out), "pg_settings": settings, "pg_rate_by_interval": watcher.rates,
+        "pg_files": len(files),
+        "pg_members": merged_members,
+        "pg_rows": rows,
+        "pg_jobs": jobs,
+        "pg_merge_s": round(elapsed, 1),
+        "pg_members_per_s": round(merged_members / elapsed),
+        "pg_rows_per_s": round(rows / elapsed),
+        "pg_load_during_merge": f"{load_before} -> {_load()}",
+        "pg_cpu_us_per_row": {
+            "clients": round(clients_cpu / rows * 1e6, 1),
+            "server": round(server_s / rows * 1e6, 1) if server_s is not None else None,
+        },
+        "pg_database_size": size,
+        "pg_vacuum_analyze_s": round(vacuum, 1),
+        "report_figures_s": [round(x, 2) for x in figures_s],
+        "report_xlsx_s": [round(x, 2) for x in workbook_s],
+        "report_units": len(figs.units),
+        "report_orgs": len(figs.per_org),
+        "report_members": figs.total.members,
+        "report_path": str(out),
+        "pg_settings": settings,
+        "pg_rate_by_interval": watcher.rates,
     }
 
 
 def bench_sqlite(files: list[Path], members: int) -> dict:
     from clerk.registry import setup
-    from clerk.sync import merge as sync_merge
     from clerk.store.store import Store
+    from clerk.sync import merge as sync_merge
 
     folder = Path(tempfile.mkdtemp(prefix="clerk-bench-hub-sqlite-"))
     try:
@@ -390,9 +458,13 @@ def bench_sqlite(files: list[Path], members: int) -> dict:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     merged = len(files) * members
-    return {"sqlite_files": len(files), "sqlite_members": merged, "sqlite_merge_s": round(elapsed, 1),
-            "sqlite_members_per_s": round(merged / elapsed),
-            "sqlite_rows_per_s": round(len(files) * (members + ORGS_PER_TOWN) / elapsed)}
+    return {
+        "sqlite_files": len(files),
+        "sqlite_members": merged,
+        "sqlite_merge_s": round(elapsed, 1),
+        "sqlite_members_per_s": round(merged / elapsed),
+        "sqlite_rows_per_s": round(len(files) * (members + ORGS_PER_TOWN) / elapsed),
+    }
 
 
 def main() -> None:
@@ -400,8 +472,12 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--jobs", type=int, default=1, help="merge processes at once (each takes whole townships)")
-    parser.add_argument("--sqlite-files", type=int, default=10, help="files merged into SQLite (at most 10: one district)")
-    parser.add_argument("--url", default=os.environ.get("CLERK_TEST_PG_URL"), help="superuser URL of a PostgreSQL server")
+    parser.add_argument(
+        "--sqlite-files", type=int, default=10, help="files merged into SQLite (at most 10: one district)"
+    )
+    parser.add_argument(
+        "--url", default=os.environ.get("CLERK_TEST_PG_URL"), help="superuser URL of a PostgreSQL server"
+    )
     args = parser.parse_args()
 
     print(f"load average at start: {_load()}  (uptime)", flush=True)
@@ -411,21 +487,30 @@ def main() -> None:
         pg = bench_postgres(server, files, args.members, args.jobs)
     finally:
         server.stop()
-    print(f"PostgreSQL {pg['pg_settings'].get('server_version')}: merged {pg['pg_files']} files, "
-          f"{pg['pg_members']:,} members in {pg['pg_merge_s']} s with {pg['pg_jobs']} process(es): "
-          f"{pg['pg_members_per_s']:,} members/s ({pg['pg_rows_per_s']:,} rows/s incl. organisations); "
-          f"load {pg['pg_load_during_merge']}; database {pg['pg_database_size']}", flush=True)
+    print(
+        f"PostgreSQL {pg['pg_settings'].get('server_version')}: merged {pg['pg_files']} files, "
+        f"{pg['pg_members']:,} members in {pg['pg_merge_s']} s with {pg['pg_jobs']} process(es): "
+        f"{pg['pg_members_per_s']:,} members/s ({pg['pg_rows_per_s']:,} rows/s incl. organisations); "
+        f"load {pg['pg_load_during_merge']}; database {pg['pg_database_size']}",
+        flush=True,
+    )
     cpu = pg["pg_cpu_us_per_row"]
     print(f"  CPU per row: {cpu['clients']} us in the merging processes, {cpu['server']} us on the server", flush=True)
     print(f"  VACUUM ANALYZE after the load: {pg['pg_vacuum_analyze_s']} s", flush=True)
-    print(f"city report over {pg['report_members']:,} members, {pg['report_units']} unit rows, {pg['report_orgs']:,}"
-          f" organisations: figures {pg['report_figures_s']} s, whole .xlsx {pg['report_xlsx_s']} s", flush=True)
+    print(
+        f"city report over {pg['report_members']:,} members, {pg['report_units']} unit rows, {pg['report_orgs']:,}"
+        f" organisations: figures {pg['report_figures_s']} s, whole .xlsx {pg['report_xlsx_s']} s",
+        flush=True,
+    )
     sqlite_files = [f for f in files if f.name.startswith("500101")][: args.sqlite_files]
     result = {**pg}
     if sqlite_files:
         sq = bench_sqlite(sqlite_files, args.members)
-        print(f"SQLite (same merge, {sq['sqlite_files']} files of one district = {sq['sqlite_members']:,} members): "
-              f"{sq['sqlite_merge_s']} s, {sq['sqlite_members_per_s']:,} members/s", flush=True)
+        print(
+            f"SQLite (same merge, {sq['sqlite_files']} files of one district = {sq['sqlite_members']:,} members): "
+            f"{sq['sqlite_merge_s']} s, {sq['sqlite_members_per_s']:,} members/s",
+            flush=True,
+        )
         result.update(sq)
     result.update(load_at_end=_load(), versions=_versions())
     print(json.dumps(result, ensure_ascii=False))

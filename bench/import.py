@@ -17,7 +17,6 @@ wrong check digits and duplicates. The 1,000,000-member database is the one benc
 from __future__ import annotations
 
 import argparse
-import tempfile
 import importlib.util
 import json
 import os
@@ -27,6 +26,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -37,10 +37,30 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CACHE = Path(os.environ.get("CLERK_BENCH_TMP") or Path(tempfile.gettempdir()) / "clerk-bench-import")
 
-HEADER = ["序号", "姓名", "性别", "民族", "身份证号码", "手机号码", "工作单位", "岗位", "入会时间", "是否农民工", "新就业形态", "备注"]
+HEADER = [
+    "序号",
+    "姓名",
+    "性别",
+    "民族",
+    "身份证号码",
+    "手机号码",
+    "工作单位",
+    "岗位",
+    "入会时间",
+    "是否农民工",
+    "新就业形态",
+    "备注",
+]
 # Regions the 1,000,000 generated members do not use, so new people never collide by chance.
 NEW_REGIONS = ["130102", "140105", "150102", "210102", "220102", "230102", "320102", "330102", "340102", "350102"]
-JOBS = [("快递员", "快递员"), ("外卖骑手", "外卖送餐员"), ("网约车司机", "网约车司机"), ("分拣员", ""), ("仓管员", ""), ("客服", "")]
+JOBS = [
+    ("快递员", "快递员"),
+    ("外卖骑手", "外卖送餐员"),
+    ("网约车司机", "网约车司机"),
+    ("分拣员", ""),
+    ("仓管员", ""),
+    ("客服", ""),
+]
 
 
 def _search_bench():
@@ -83,27 +103,38 @@ def write_excel_like(path: Path, sheet: str, rows: list[list]) -> None:
     ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        zf.writestr("[Content_Types].xml",
-                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                    '<Default Extension="xml" ContentType="application/xml"/>'
-                    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-        zf.writestr("_rels/.rels",
-                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                    f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        zf.writestr("xl/workbook.xml",
-                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{ns}" xmlns:r="{rel}">'
-                    f'<sheets><sheet name="{escape(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        zf.writestr("xl/_rels/workbook.xml.rels",
-                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                    f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
-                    f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+        zf.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
+        zf.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        zf.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{ns}" xmlns:r="{rel}">'
+            f'<sheets><sheet name="{escape(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        )
         zf.writestr("xl/worksheets/sheet1.xml", "".join(parts))
-        zf.writestr("xl/sharedStrings.xml",
-                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{ns}" count="{len(strings)}" uniqueCount="{len(strings)}">'
-                    + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings) + "</sst>")
+        zf.writestr(
+            "xl/sharedStrings.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{ns}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+            + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
+            + "</sst>",
+        )
 
 
 def make_roster(path: Path, n: int, db: Path | None, seed: int = 5) -> dict:
@@ -147,10 +178,22 @@ def make_roster(path: Path, n: int, db: Path | None, seed: int = 5) -> dict:
         used.add(number)
         gender = "男" if number[16].isdigit() and int(number[16]) % 2 else "女"
         job, new_form = JOBS[i % len(JOBS)]
-        rows.append([
-            i + 1, name, gender, "汉族" if i % 20 else "土家族", number, f"1{rng.randint(30, 99)}{rng.randint(0, 99999999):08d}",
-            "重庆某某快递有限公司", job, f"2026-0{1 + i % 3}-01", "是" if i % 3 else "否", new_form, "" if i % 50 else "夜班",
-        ])
+        rows.append(
+            [
+                i + 1,
+                name,
+                gender,
+                "汉族" if i % 20 else "土家族",
+                number,
+                f"1{rng.randint(30, 99)}{rng.randint(0, 99999999):08d}",
+                "重庆某某快递有限公司",
+                job,
+                f"2026-0{1 + i % 3}-01",
+                "是" if i % 3 else "否",
+                new_form,
+                "" if i % 50 else "夜班",
+            ]
+        )
     rows.append([])
     rows.append(["制表人：王小红", None, None, "审核人：李建国"])
     write_excel_like(path, "花名册", rows)
@@ -227,10 +270,17 @@ def child_import(db: Path, roster: Path) -> dict:
     from clerk.importing import writer as import_writer
 
     return {
-        "scan_s": t1 - t0, "check_and_write_s": t3 - t1, "total_s": t3 - t0, "checkpoint_s": t4 - t3,
-        "checks_done_s": marks.get("校验 end", t1) - t1, "first_write_s": marks.get("写入", t3) - t1,
-        "counts": plan.counts, "message": result.message, "peak_rss_mb": _peak_rss_mb(),
-        "cpu_s": time.process_time(), "writer": dict(import_writer.last_writer_steps),
+        "scan_s": t1 - t0,
+        "check_and_write_s": t3 - t1,
+        "total_s": t3 - t0,
+        "checkpoint_s": t4 - t3,
+        "checks_done_s": marks.get("校验 end", t1) - t1,
+        "first_write_s": marks.get("写入", t3) - t1,
+        "counts": plan.counts,
+        "message": result.message,
+        "peak_rss_mb": _peak_rss_mb(),
+        "cpu_s": time.process_time(),
+        "writer": dict(import_writer.last_writer_steps),
         "both_peak_mb": sampler.stop() if sampler else None,
     }
 
@@ -267,7 +317,9 @@ def child_calamine(roster: Path) -> dict:
 
 
 def run_child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", *args], check=True, stdout=subprocess.PIPE, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *args], check=True, stdout=subprocess.PIPE, text=True
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -276,9 +328,12 @@ def versions() -> str:
     from importlib.metadata import version
 
     parts = {
-        "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-        "python-calamine": version("python-calamine"), "openpyxl": version("openpyxl"),
-        "pypinyin": version("pypinyin"), "python-stdnum": version("python-stdnum"),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "python-calamine": version("python-calamine"),
+        "openpyxl": version("openpyxl"),
+        "pypinyin": version("pypinyin"),
+        "python-stdnum": version("python-stdnum"),
     }
     return ", ".join(f"{k} {v}" for k, v in parts.items()) + f"; {platform.machine()}, {os.cpu_count()} cpu"
 
@@ -297,7 +352,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, *paths = args.child
-        fn = {"import": child_import, "preview": child_preview, "openpyxl": child_openpyxl, "calamine": child_calamine}[kind]
+        fn = {"import": child_import, "preview": child_preview, "openpyxl": child_openpyxl, "calamine": child_calamine}[
+            kind
+        ]
         print(json.dumps(fn(*map(Path, paths)), ensure_ascii=False))
         return
 
@@ -305,7 +362,9 @@ def main() -> None:
     search = _search_bench()
     base = search.default_db(args.members)
     built, _ = search.ensure_db(base, args.members)
-    print(f"database: {base} ({args.members:,} members, {base.stat().st_size / 2**20:,.0f} MB){' built now' if built else ''}")
+    print(
+        f"database: {base} ({args.members:,} members, {base.stat().st_size / 2**20:,.0f} MB){' built now' if built else ''}"
+    )
     CACHE.mkdir(parents=True, exist_ok=True)
     roster = CACHE / f"roster-{args.rows}.xlsx"
     small = CACHE / f"roster-{args.preview_rows}.xlsx"
@@ -314,7 +373,9 @@ def main() -> None:
             t = time.perf_counter()
             info = make_roster(path, n, base)
             print(f"wrote {path.name}: {info} in {time.perf_counter() - t:.0f} s")
-    print(f"roster: {roster} ({roster.stat().st_size / 2**20:.1f} MB, {args.rows:,} rows + title, header, signature lines)")
+    print(
+        f"roster: {roster} ({roster.stat().st_size / 2**20:.1f} MB, {args.rows:,} rows + title, header, signature lines)"
+    )
 
     work = CACHE / "import-target.db"
     for suffix in ("", "-wal", "-shm"):
@@ -337,25 +398,37 @@ def main() -> None:
     print(f"\n{args.rows:,}-row roster into {args.members:,} members, end to end as `clerk import` runs it:")
     print(f"  scan (file checks, zip/cell bomb checks, reading the sheet, header): {imported['scan_s']:.2f} s")
     print("  then, at the same time (s from the end of the scan):")
-    print(f"    this process checks every row: done at {imported['checks_done_s']:.2f} s"
-          f" (held back when the writer falls behind); CPU in all {imported['cpu_s']:.2f} s")
+    print(
+        f"    this process checks every row: done at {imported['checks_done_s']:.2f} s"
+        f" (held back when the writer falls behind); CPU in all {imported['cpu_s']:.2f} s"
+    )
     if w:
-        print(f"    the writer process: first rows in at {imported['first_write_s']:.2f} s; CPU s (wall s) per step:"
-              f" start {w.get('start cpu', 0):.2f}, rows {w.get('rows cpu', 0):.2f} ({w.get('rows wall', 0):.2f}),"
-              f" waiting for rows {w.get('waiting for rows wall', 0):.2f} wall, grams {w.get('grams cpu', 0):.2f},"
-              f" journal {w.get('journal cpu', 0):.2f}, commit {w.get('commit cpu', 0):.2f} ({w.get('commit wall', 0):.2f})")
-    print(f"  total {imported['total_s']:.2f} s = {rate:,.0f} rows/s; peak RSS {imported['peak_rss_mb']:.0f} MB"
-          + (f"; writer process {w['peak_mb']:.0f} MB" if w.get("peak_mb") else "")
-          + (f"; both together at most {imported['both_peak_mb']:.0f} MB" if imported.get("both_peak_mb") else ""))
-    print(f"  then folding the write-ahead log into the database file (after the result is shown): {imported['checkpoint_s']:.2f} s"
-          f" -> {args.rows / (imported['total_s'] + imported['checkpoint_s']):,.0f} rows/s counting it")
+        print(
+            f"    the writer process: first rows in at {imported['first_write_s']:.2f} s; CPU s (wall s) per step:"
+            f" start {w.get('start cpu', 0):.2f}, rows {w.get('rows cpu', 0):.2f} ({w.get('rows wall', 0):.2f}),"
+            f" waiting for rows {w.get('waiting for rows wall', 0):.2f} wall, grams {w.get('grams cpu', 0):.2f},"
+            f" journal {w.get('journal cpu', 0):.2f}, commit {w.get('commit cpu', 0):.2f} ({w.get('commit wall', 0):.2f})"
+        )
+    print(
+        f"  total {imported['total_s']:.2f} s = {rate:,.0f} rows/s; peak RSS {imported['peak_rss_mb']:.0f} MB"
+        + (f"; writer process {w['peak_mb']:.0f} MB" if w.get("peak_mb") else "")
+        + (f"; both together at most {imported['both_peak_mb']:.0f} MB" if imported.get("both_peak_mb") else "")
+    )
+    print(
+        f"  then folding the write-ahead log into the database file (after the result is shown): {imported['checkpoint_s']:.2f} s"
+        f" -> {args.rows / (imported['total_s'] + imported['checkpoint_s']):,.0f} rows/s counting it"
+    )
     print(f"  outcome: {imported['message']}")
     print("  (target: >= 50,000 rows/s, under 4 s; peak RSS < 400 MB)")
-    print(f"\nreference, same file: openpyxl read-only iteration {reference['openpyxl_s']:.2f} s"
-          f" ({args.rows / reference['openpyxl_s']:,.0f} rows/s, peak RSS {reference['peak_rss_mb']:.0f} MB);"
-          f" python-calamine load + iteration {calamine['calamine_s']:.2f} s ({args.rows / calamine['calamine_s']:,.0f} rows/s)")
-    print(f"\nwizard case: {args.preview_rows:,}-row roster, file to preview: {preview['preview_s']:.2f} s (target < 1 s),"
-          f" peak RSS {preview['peak_rss_mb']:.0f} MB")
+    print(
+        f"\nreference, same file: openpyxl read-only iteration {reference['openpyxl_s']:.2f} s"
+        f" ({args.rows / reference['openpyxl_s']:,.0f} rows/s, peak RSS {reference['peak_rss_mb']:.0f} MB);"
+        f" python-calamine load + iteration {calamine['calamine_s']:.2f} s ({args.rows / calamine['calamine_s']:,.0f} rows/s)"
+    )
+    print(
+        f"\nwizard case: {args.preview_rows:,}-row roster, file to preview: {preview['preview_s']:.2f} s (target < 1 s),"
+        f" peak RSS {preview['peak_rss_mb']:.0f} MB"
+    )
     print(f"\nversions: {versions()}")
     print(f"load after: {load()} (1/5/15 min)")
 

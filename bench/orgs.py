@@ -29,9 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import orgs_data  # noqa: E402
 
-from clerk.reports import coverage
-
 from clerk.registry import organisations  # noqa: E402
+from clerk.reports import coverage
 from clerk.store.store import Store  # noqa: E402
 
 
@@ -110,8 +109,10 @@ def main() -> None:
     path = orgs_data.build(orgs_data.cache_path(args.orgs, args.members), args.orgs, args.members)
     store = Store(path)
     live = store.conn.execute("SELECT sum(members) FROM org_member_counts").fetchone()[0]
-    print(f"database: {path} ({path.stat().st_size / 2**20:.0f} MiB), {args.orgs:,} organisations, "
-          f"{args.members:,} members ({live:,} on the roll)")
+    print(
+        f"database: {path} ({path.stat().st_size / 2**20:.0f} MiB), {args.orgs:,} organisations, "
+        f"{args.members:,} members ({live:,} on the roll)"
+    )
 
     from clerk.tui.orgs.org_summary import coverage_lines
 
@@ -123,9 +124,11 @@ def main() -> None:
     store.close()
     screens = asyncio.run(screen_times(path, args.orgs, args.repeat))
 
-    print(f"coverage: {summary.organisations:,} active unions, {summary.members:,} members "
-          f"({summary.migrant:,} migrant, {summary.new_form:,} new-form); "
-          f"{len(summary.big):,} enterprises with 25+ employees, rate {summary.big_rate_label}")
+    print(
+        f"coverage: {summary.organisations:,} active unions, {summary.members:,} members "
+        f"({summary.migrant:,} migrant, {summary.new_form:,} new-form); "
+        f"{len(summary.big):,} enterprises with 25+ employees, rate {summary.big_rate_label}"
+    )
     rows = [
         ("organisations.tree()", t_tree),
         ("tree screen opens (headless, 80x24, drawn)", screens["tree_screen"]),
@@ -139,7 +142,9 @@ def main() -> None:
     for label, seconds in rows:
         mark = "" if seconds < 1 or label.startswith("recount") else "  <-- over 1 s"
         print(f"  {label:<48} {seconds * 1000:8.1f} ms{mark}")
-    print(f"median of {args.repeat} runs (recount: 1); peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(
+        f"median of {args.repeat} runs (recount: 1); peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
     print(
         f"python {platform.python_version()}, sqlite {sqlite3.sqlite_version}, textual {version('textual')}, "
         f"rich {version('rich')}, python-stdnum {version('python-stdnum')}, pypinyin {version('pypinyin')}"

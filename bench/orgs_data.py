@@ -9,16 +9,15 @@ when schema.sql changes.
 from __future__ import annotations
 
 import hashlib
-import tempfile
 import random
-import sqlite3
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from clerk.store import db
 from clerk.domain import choices, idcard, names, uscc
 from clerk.registry import setup
+from clerk.store import db
 from clerk.store.store import Store, new_uid
 
 ORGS = 5_000
@@ -52,7 +51,9 @@ def build(path: Path, orgs: int = ORGS, members: int = MEMBERS) -> Path:
 
     def org(oid: int, name: str, kind: str, parent: int | None, industry=None, employees=None, code=None):
         full, initials = names.pinyin_keys(name)
-        org_rows.append((oid, new_uid(), "500101001", name, code, kind, parent, industry, employees, full, initials, stamp, stamp))
+        org_rows.append(
+            (oid, new_uid(), "500101001", name, code, kind, parent, industry, employees, full, initials, stamp, stamp)
+        )
 
     org(1, "基准镇总工会", "乡镇(街道)总工会", None)
     for v in range(VILLAGES):
@@ -93,9 +94,23 @@ def build(path: Path, orgs: int = ORGS, members: int = MEMBERS) -> Path:
             new_form = rng.choice(choices.NEW_FORM_CATEGORIES) if rng.random() < 0.2 else None
             status = "在册" if rng.random() < 0.97 else rng.choice(("转出", "退会"))
             yield (
-                n, new_uid(), "500101001", name, number, "男" if int(number[16]) % 2 else "女", born.isoformat(),
-                "500101", rng.randint(2, orgs), int(rng.random() < 0.4), new_form, "2024-01-01", status,
-                full, initials, stamp, stamp,
+                n,
+                new_uid(),
+                "500101001",
+                name,
+                number,
+                "男" if int(number[16]) % 2 else "女",
+                born.isoformat(),
+                "500101",
+                rng.randint(2, orgs),
+                int(rng.random() < 0.4),
+                new_form,
+                "2024-01-01",
+                status,
+                full,
+                initials,
+                stamp,
+                stamp,
             )
 
     with db.transaction(conn):

@@ -48,8 +48,8 @@ def default_db(n: int) -> Path:
 
 def schema_fingerprint() -> str:
     """Of what decides the database's contents: the schema and the search keys of names."""
-    from clerk.store import db
     from clerk.domain import names
+    from clerk.store import db
 
     source = db.schema_sql() + Path(names.__file__).read_text(encoding="utf-8")
     return hashlib.sha256(source.encode()).hexdigest()[:16]
@@ -401,7 +401,11 @@ def measure_searches(store, k: int, seed: int = 7) -> dict[str, dict]:
         page = search.search(store, "", limit=100, offset=offset)
         times.append(time.perf_counter() - t)
         assert len(page.rows) == 100
-    results["list, jump to a deep offset"] = {**_stats(times), "example": f"{total // 10:,}..{total:,}", "median_total": total}
+    results["list, jump to a deep offset"] = {
+        **_stats(times),
+        "example": f"{total // 10:,}..{total:,}",
+        "median_total": total,
+    }
     org = store.conn.execute("SELECT org_id FROM org_member_counts ORDER BY members DESC LIMIT 1").fetchone()[0]
     for label, q in (("largest organisation, list", ""), ("largest organisation, name 1 char", "张")):
         times = []
@@ -433,7 +437,9 @@ def versions() -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=1_000_000, help="members in the database (default 1,000,000)")
-    parser.add_argument("--db", type=Path, help="database to build or reuse (default: members-N.db in ~/.cache/clerk-bench)")
+    parser.add_argument(
+        "--db", type=Path, help="database to build or reuse (default: members-N.db in ~/.cache/clerk-bench)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep a database this run builds, for the next run")
     parser.add_argument("--queries", type=int, default=200, help="queries of each kind")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
@@ -487,12 +493,16 @@ def report(path: Path, args, built: bool, build_figures: dict, size_mb: float) -
         t = time.perf_counter()
         figures = dashboard.figures(store)
         times.append(time.perf_counter() - t)
-    print(f"dashboard.figures: median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms  {figures}")
+    print(
+        f"dashboard.figures: median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms  {figures}"
+    )
 
     results = measure_searches(store, args.queries)
     store.close()
     print(f"\nsearch latency, search.search(limit=100), {args.queries} queries of each kind:")
-    print(f"{'kind':36} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  {'found':>8}  example (found: median total shown, capped at 1000)")
+    print(
+        f"{'kind':36} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  {'found':>8}  example (found: median total shown, capped at 1000)"
+    )
     for label, r in results.items():
         print(
             f"{label:36} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f} {r['max_ms']:8.2f}"

@@ -21,7 +21,6 @@ the library versions.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import hashlib
 import importlib.util
 import json
@@ -33,6 +32,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -78,16 +78,26 @@ def _versions() -> dict:
 
 def export_child(db: str, out: str) -> None:
     """In a fresh process: the real `clerk export --full`."""
-    from clerk.sync import export as sync_export
     from clerk.store.store import Store
+    from clerk.sync import export as sync_export
 
     store = Store(db)
     started = time.perf_counter()
     result = sync_export.export(store, full=True, out_dir=out)
     seconds = time.perf_counter() - started
     rows = sum(result.manifest.counts.values())
-    print(json.dumps({"seconds": seconds, "rows": rows, "members": result.manifest.counts["会员"],
-                      "bytes": result.path.stat().st_size, "peak_rss_mb": _peak_rss_mb(), "path": str(result.path)}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rows": rows,
+                "members": result.manifest.counts["会员"],
+                "bytes": result.path.stat().st_size,
+                "peak_rss_mb": _peak_rss_mb(),
+                "path": str(result.path),
+            }
+        )
+    )
 
 
 def _member_rows(db: str, limit: int | None):
@@ -138,9 +148,10 @@ def xlsxwriter_child(db: str, out: str, limit: int | None) -> None:
     from clerk.sync import format as fmt
 
     started = time.perf_counter()
-    book = xlsxwriter.Workbook(str(Path(out) / "xlsxwriter.xlsx"),
-                               {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-                                "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        str(Path(out) / "xlsxwriter.xlsx"),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
     ws = book.add_worksheet("会员")
     ws.write_row(0, 0, [f.label for f in fmt.MEMBER_FIELDS])
     n = 0
@@ -163,24 +174,36 @@ def bench_export(members: int, reference_rows: int | None) -> dict:
     ours = _child("--export-child", str(db), str(out))
     ours["rows_per_s"] = ours["rows"] / ours["seconds"]
     figures["clerk_export"] = ours
-    print(f"clerk export --full: {ours['rows']:,} rows in {ours['seconds']:.1f} s = {ours['rows_per_s']:,.0f} rows/s,"
-          f" peak {ours['peak_rss_mb']:.0f} MB, file {ours['bytes'] / 1e6:.0f} MB", file=sys.stderr)
+    print(
+        f"clerk export --full: {ours['rows']:,} rows in {ours['seconds']:.1f} s = {ours['rows_per_s']:,.0f} rows/s,"
+        f" peak {ours['peak_rss_mb']:.0f} MB, file {ours['bytes'] / 1e6:.0f} MB",
+        file=sys.stderr,
+    )
     limit = [] if reference_rows is None else [str(reference_rows)]
-    for name, flag in (("openpyxl_write_only", "--openpyxl-child"), ("xlsxwriter_constant_memory", "--xlsxwriter-child")):
+    for name, flag in (
+        ("openpyxl_write_only", "--openpyxl-child"),
+        ("xlsxwriter_constant_memory", "--xlsxwriter-child"),
+    ):
         if name.startswith("xlsxwriter") and importlib.util.find_spec("xlsxwriter") is None:
             figures[name] = "not installed"
             continue
         ref = _child(flag, str(db), str(out), *limit)
         ref["rows_per_s"] = ref["rows"] / ref["seconds"]
         figures[name] = ref
-        print(f"{name}: {ref['rows']:,} member rows in {ref['seconds']:.1f} s = {ref['rows_per_s']:,.0f} rows/s,"
-              f" peak {ref['peak_rss_mb']:.0f} MB", file=sys.stderr)
+        print(
+            f"{name}: {ref['rows']:,} member rows in {ref['seconds']:.1f} s = {ref['rows_per_s']:,.0f} rows/s,"
+            f" peak {ref['peak_rss_mb']:.0f} MB",
+            file=sys.stderr,
+        )
     # Last, so that its memory (the whole file is read at once) is not counted in the others'
     # (a child starts with its parent's peak on Linux).
     check = _child("--verify-child", ours["path"])
     figures["clerk_export"]["verified"] = check
-    print(f"  read back by calamine, checksum verified: {check['members']:,} members in {check['seconds']:.1f} s,"
-          f" peak {check['peak_rss_mb']:.0f} MB", file=sys.stderr)
+    print(
+        f"  read back by calamine, checksum verified: {check['members']:,} members in {check['seconds']:.1f} s,"
+        f" peak {check['peak_rss_mb']:.0f} MB",
+        file=sys.stderr,
+    )
     shutil.rmtree(out, ignore_errors=True)
     return figures
 
@@ -190,8 +213,11 @@ def verify_child(path: str) -> None:
 
     started = time.perf_counter()
     sync = sync_file.read(path)
-    print(json.dumps({"seconds": time.perf_counter() - started, "members": len(sync.members),
-                      "peak_rss_mb": _peak_rss_mb()}))
+    print(
+        json.dumps(
+            {"seconds": time.perf_counter() - started, "members": len(sync.members), "peak_rss_mb": _peak_rss_mb()}
+        )
+    )
 
 
 # -- merge ----------------------------------------------------------------------------------------
@@ -214,8 +240,8 @@ def build_town_files(towns: int, per_town: int) -> list[Path]:
     """Township databases filled with executemany, each exported complete by the real export."""
     from clerk.domain import idcard
     from clerk.registry import setup
-    from clerk.sync import export as sync_export
     from clerk.store.store import Store, new_uid
+    from clerk.sync import export as sync_export
 
     folder = CACHE / f"towns-{towns}x{per_town}-{_town_files_key(towns, per_town)}"
     done = folder / "done"
@@ -247,9 +273,18 @@ def build_town_files(towns: int, per_town: int) -> list[Path]:
             conn.execute(
                 "INSERT INTO organisations (id, uid, unit_code, name, kind, parent_id, industry, employee_count,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (i + 1, uid, code, f"基准第{t + 1}镇{'总工会' if i == 0 else f'第{i}企业工会'}",
-                 "乡镇(街道)总工会" if i == 0 else "企业工会", None if i == 0 else 1,
-                 None if i == 0 else "快递物流", None if i == 0 else rng.randint(10, 900), STAMP, STAMP),
+                (
+                    i + 1,
+                    uid,
+                    code,
+                    f"基准第{t + 1}镇{'总工会' if i == 0 else f'第{i}企业工会'}",
+                    "乡镇(街道)总工会" if i == 0 else "企业工会",
+                    None if i == 0 else 1,
+                    None if i == 0 else "快递物流",
+                    None if i == 0 else rng.randint(10, 900),
+                    STAMP,
+                    STAMP,
+                ),
             )
             orgs.append(i + 1)
         rows = []
@@ -258,13 +293,30 @@ def build_town_files(towns: int, per_town: int) -> list[Path]:
             number = idcard.with_check_digit(f"{rng.choice(REGIONS)}{born:%Y%m%d}{person % 999 + 1:03d}")
             person += 1
             name, full, initials = rng.choice(pool)
-            rows.append((
-                new_uid(), code, name, number, "男" if int(number[16]) % 2 else "女", born.isoformat(), number[:6],
-                f"1{rng.randint(3, 9)}{rng.randint(0, 999_999_999):09d}", "汉族", rng.choice(orgs[1:]),
-                rng.choice(["操作工", "快递员", "骑手", "司机", "保洁员"]), "全日制", rng.random() < 0.4,
-                rng.choice(NEW_FORMS), f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                "在册", STAMP, STAMP, full, initials,
-            ))
+            rows.append(
+                (
+                    new_uid(),
+                    code,
+                    name,
+                    number,
+                    "男" if int(number[16]) % 2 else "女",
+                    born.isoformat(),
+                    number[:6],
+                    f"1{rng.randint(3, 9)}{rng.randint(0, 999_999_999):09d}",
+                    "汉族",
+                    rng.choice(orgs[1:]),
+                    rng.choice(["操作工", "快递员", "骑手", "司机", "保洁员"]),
+                    "全日制",
+                    rng.random() < 0.4,
+                    rng.choice(NEW_FORMS),
+                    f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                    "在册",
+                    STAMP,
+                    STAMP,
+                    full,
+                    initials,
+                )
+            )
         conn.executemany(
             "INSERT INTO members (uid, unit_code, name, id_number, gender, birth_date, birthplace_code, phone,"
             " ethnicity, org_id, job, employment_form, migrant, new_form, joined_on, status, created_at, updated_at,"
@@ -293,8 +345,8 @@ def build_town_files(towns: int, per_town: int) -> list[Path]:
 
 def merge_child(district: str, files: list[str]) -> None:
     from clerk.registry import setup
-    from clerk.sync import merge as sync_merge
     from clerk.store.store import Store
+    from clerk.sync import merge as sync_merge
 
     store = Store(district)
     setup.set_up(store, *DISTRICT)
@@ -303,8 +355,17 @@ def merge_child(district: str, files: list[str]) -> None:
     seconds = time.perf_counter() - started
     assert not report.refused, [o.message for o in report.refused]
     members = store.conn.execute("SELECT count(*) FROM members").fetchone()[0]
-    print(json.dumps({"seconds": seconds, "rows": report.rows, "members": members, "files": len(report.merged),
-                      "peak_rss_mb": _peak_rss_mb()}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rows": report.rows,
+                "members": members,
+                "files": len(report.merged),
+                "peak_rss_mb": _peak_rss_mb(),
+            }
+        )
+    )
 
 
 def floor_child(district: str, files: list[str]) -> None:
@@ -312,10 +373,11 @@ def floor_child(district: str, files: list[str]) -> None:
     file's members by one executemany (ids given, uid order), their counts, name grams and journal
     rows by SQL over the id range, their sync_rows, one transaction per file. Reading the files and
     the merge rules are left out (not timed): this is the most SQLite lets any merge do here."""
-    from clerk.store import bulk as member_bulk
     from clerk.registry import setup
-    from clerk.sync import reader as sync_file, sqlite_target as sync_sqlite
+    from clerk.store import bulk as member_bulk
     from clerk.store.store import Store
+    from clerk.sync import reader as sync_file
+    from clerk.sync import sqlite_target as sync_sqlite
 
     store = Store(district)
     setup.set_up(store, *DISTRICT)
@@ -365,16 +427,21 @@ def bench_merge(towns: int, per_town: int) -> dict:
     shutil.rmtree(CACHE / "backups", ignore_errors=True)
     figures = _child("--merge-child", str(district), *map(str, files))
     figures["rows_per_s"] = figures["rows"] / figures["seconds"]
-    print(f"clerk merge: {figures['files']} files, {figures['rows']:,} rows ({figures['members']:,} members) in"
-          f" {figures['seconds']:.1f} s = {figures['rows_per_s']:,.0f} rows/s, peak {figures['peak_rss_mb']:.0f} MB",
-          file=sys.stderr)
+    print(
+        f"clerk merge: {figures['files']} files, {figures['rows']:,} rows ({figures['members']:,} members) in"
+        f" {figures['seconds']:.1f} s = {figures['rows_per_s']:,.0f} rows/s, peak {figures['peak_rss_mb']:.0f} MB",
+        file=sys.stderr,
+    )
     for suffix in ("", "-wal", "-shm"):
         Path(f"{district}{suffix}").unlink(missing_ok=True)
     shutil.rmtree(CACHE / "backups", ignore_errors=True)
     floor = _child("--floor-child", str(district), *map(str, files))
     figures["floor_rows_per_s"] = floor["members"] / floor["seconds"]
-    print(f"reference: the writes alone (members, counts, name grams, journal, sync rows; no reading, no rules):"
-          f" {floor['seconds']:.1f} s = {figures['floor_rows_per_s']:,.0f} rows/s", file=sys.stderr)
+    print(
+        f"reference: the writes alone (members, counts, name grams, journal, sync rows; no reading, no rules):"
+        f" {floor['seconds']:.1f} s = {figures['floor_rows_per_s']:,.0f} rows/s",
+        file=sys.stderr,
+    )
     for suffix in ("", "-wal", "-shm"):
         Path(f"{district}{suffix}").unlink(missing_ok=True)
     return figures
@@ -385,7 +452,9 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=1_000_000, help="members in the exported database")
     parser.add_argument("--towns", type=int, default=50, help="township files to merge")
     parser.add_argument("--town-members", type=int, default=20_000, help="members in each township file")
-    parser.add_argument("--reference-rows", type=int, default=None, help="rows the reference writers write (default: all)")
+    parser.add_argument(
+        "--reference-rows", type=int, default=None, help="rows the reference writers write (default: all)"
+    )
     parser.add_argument("--skip-export", action="store_true", help="only the merge")
     parser.add_argument("--skip-merge", action="store_true", help="only the export")
     parser.add_argument("--export-child", nargs=2, help=argparse.SUPPRESS)

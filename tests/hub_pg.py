@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 START_HINT = (
-    "start one with: export CLERK_TEST_PG_URL=$(bash tests/pg_server.sh start \"$(mktemp -d)\") "
+    'start one with: export CLERK_TEST_PG_URL=$(bash tests/pg_server.sh start "$(mktemp -d)") '
     "(needs apt-get install postgresql)"
 )
 
@@ -69,7 +69,7 @@ def pg_admin(pg_server_url):
 def hub_url(pg_server_url, pg_admin):
     """The URL of a new, empty database, dropped after the test."""
     name = f"clerk_test_{uuid.uuid4().hex[:12]}"
-    pg_admin.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+    pg_admin.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     yield with_database(pg_server_url, name)
     pg_admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

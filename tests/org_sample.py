@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from conftest import make_id
+
 from clerk.domain import uscc
 from clerk.registry import members, organisations
 from clerk.store.store import Store
-from conftest import make_id
 
 
 def code(n: int) -> str:
@@ -21,7 +22,9 @@ def township(store: Store) -> dict[str, int]:
     one 石桥机械 member has left (退会) and does not count.
     """
     ids: dict[str, int] = {}
-    ids["root"] = organisations.create(store, {"name": "测试镇总工会", "kind": "乡镇(街道)总工会", "region_code": "500101001"})
+    ids["root"] = organisations.create(
+        store, {"name": "测试镇总工会", "kind": "乡镇(街道)总工会", "region_code": "500101001"}
+    )
     for key, name, kind in (
         ("qingshan", "青山村工会", "村(社区)工会"),
         ("shiqiao", "石桥村工会", "村(社区)工会"),

@@ -6,14 +6,16 @@ Nothing binary is checked in: every mess a test needs is made here, from rows of
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
+
+from conftest import make_id
 
 from clerk.importing import pipeline as importer
 from clerk.store.store import Store
-from conftest import make_id
 
 HEADER = ["序号", "姓名", "身份证号码", "手机号码", "岗位", "入会时间"]
 
@@ -31,7 +33,9 @@ def person_id(i: int) -> str:
 
 def people(n: int, start: int = 0) -> list[list[Any]]:
     """n valid roster rows under HEADER."""
-    names = "张伟 王芳 李娜 刘洋 陈静 杨帆 赵敏 黄磊 周杰 吴芳 徐强 孙丽 马超 朱婷 胡军 郭靖 何丽 林峰 罗刚 高洁".split()
+    names = (
+        ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵敏", "黄磊", "周杰", "吴芳", "徐强", "孙丽", "马超", "朱婷", "胡军", "郭靖", "何丽", "林峰", "罗刚", "高洁"]
+    )
     rows = []
     for i in range(start, start + n):
         name = names[i % len(names)] + ("" if i < len(names) else "甲乙丙丁戊己庚辛壬癸"[i // len(names) % 10])
@@ -39,8 +43,14 @@ def people(n: int, start: int = 0) -> list[list[Any]]:
     return rows
 
 
-def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]], *, merges: dict[str, list[str]] | None = None,
-               hidden: Iterable[str] = (), text_ids: bool = True) -> Path:
+def write_xlsx(
+    path: Path,
+    sheets: dict[str, Sequence[Sequence[Any]]],
+    *,
+    merges: dict[str, list[str]] | None = None,
+    hidden: Iterable[str] = (),
+    text_ids: bool = True,
+) -> Path:
     """One sheet per entry; strings are written as text cells (never formulas), like Excel does."""
     from openpyxl import Workbook
 
@@ -122,7 +132,9 @@ def write_csv(path: Path, rows: Sequence[Sequence[Any]], *, encoding: str = "utf
     return path
 
 
-def run(store: Store, path: Path, *, commit: bool = False, **options: Any) -> importer.Plan | tuple[importer.Plan, importer.Result]:
+def run(
+    store: Store, path: Path, *, commit: bool = False, **options: Any
+) -> importer.Plan | tuple[importer.Plan, importer.Result]:
     """scan + prepare (+ commit) one file."""
     scan = importer.scan(store, path)
     try:

@@ -6,13 +6,12 @@ import io
 from datetime import date
 
 import pytest
+from conftest import make_id
 from rich.console import Console
 
-from clerk.reports import dashboard
-
 from clerk.registry import members
+from clerk.reports import dashboard
 from clerk.store.store import Store, new_uid, now
-from conftest import make_id
 
 # Screens that show "this month" and "this year" are tested on this day (see freeze_today).
 FIXED_TODAY = date(2025, 6, 15)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clerk.registry import members, organisations, setup
-
-from clerk.sync import format as sync_format
-from clerk.store.store import Store
-
 from conftest import make_id
+
+from clerk.registry import members, organisations, setup
+from clerk.store.store import Store
+from clerk.sync import format as sync_format
 
 DISTRICT = ("500101", "测试区总工会", "区县经办人")
 TOWNSHIPS = [
@@ -35,8 +34,14 @@ def make_township(tmp_path: Path, index: int = 0, *, orgs: int = 2) -> tuple[Sto
         ids.append(
             organisations.create(
                 store,
-                {"name": f"{name[:2]}第{i + 1}快递有限公司工会", "kind": "企业工会", "parent_id": root,
-                 "industry": "快递物流", "employee_count": 30 + 10 * i, "uscc": _uscc(index * 10 + i)},
+                {
+                    "name": f"{name[:2]}第{i + 1}快递有限公司工会",
+                    "kind": "企业工会",
+                    "parent_id": root,
+                    "industry": "快递物流",
+                    "employee_count": 30 + 10 * i,
+                    "uscc": _uscc(index * 10 + i),
+                },
             )
         )
     return store, ids
@@ -55,8 +60,13 @@ def make_district(tmp_path: Path) -> Store:
 
 def person(seq: int, **extra) -> dict:
     birth = f"19{70 + seq % 30:02d}0{1 + seq % 9}1{seq % 10}"
-    return {"name": NAMES[seq % len(NAMES)], "id_number": make_id(birth, seq % 999 + 1), "phone": f"138{seq:08d}",
-            "joined_on": "2026-03-01", **extra}
+    return {
+        "name": NAMES[seq % len(NAMES)],
+        "id_number": make_id(birth, seq % 999 + 1),
+        "phone": f"138{seq:08d}",
+        "joined_on": "2026-03-01",
+        **extra,
+    }
 
 
 NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄勇", "周杰", "吴霞", "徐明", "孙丽"]
@@ -70,7 +80,7 @@ def records(store: Store, tbl: str = "members") -> dict[str, dict]:
     """uid -> the record as a sync file carries it (organisation and parent by uid)."""
     if tbl == "members":
         keys = sync_format.COMPARED["members"]
-        sql = ("SELECT m.*, o.uid AS org_uid FROM members m LEFT JOIN organisations o ON o.id = m.org_id")
+        sql = "SELECT m.*, o.uid AS org_uid FROM members m LEFT JOIN organisations o ON o.id = m.org_id"
     else:
         keys = sync_format.COMPARED["organisations"]
         sql = "SELECT g.*, p.uid AS parent_uid FROM organisations g LEFT JOIN organisations p ON p.id = g.parent_id"

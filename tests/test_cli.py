@@ -12,11 +12,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import make_id
 from rich.cells import cell_len
 
 from clerk.cli import main
 from clerk.domain import idcard
-from conftest import make_id
 
 
 def clerk_exe() -> str:
@@ -27,9 +27,7 @@ def clerk_exe() -> str:
 def clerk(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess:
     """Run the installed `clerk` command as a clerk would (wide terminal: no wrapped messages)."""
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
-    return subprocess.run(
-        [clerk_exe(), *args], capture_output=True, text=True, env=full_env, input=input, timeout=60
-    )
+    return subprocess.run([clerk_exe(), *args], capture_output=True, text=True, env=full_env, input=input, timeout=60)
 
 
 def ok(result: subprocess.CompletedProcess) -> str:
@@ -80,7 +78,11 @@ def test_setup_refuses_bad_codes_in_chinese_and_creates_nothing(db_path, code):
 
 
 def test_setup_accepts_a_code_typed_in_full_width_digits(db_path):
-    ok(clerk("--db", str(db_path), "setup", "--code", "５００１０１００１", "--name", "示范镇总工会", "--clerk", "李华"))
+    ok(
+        clerk(
+            "--db", str(db_path), "setup", "--code", "５００１０１００１", "--name", "示范镇总工会", "--clerk", "李华"
+        )
+    )
     assert settings(db_path)["unit_code"] == "500101001"
 
 
@@ -107,8 +109,20 @@ def test_clerk_db_environment_variable_and_db_option(tmp_path):
     env_db, opt_db = tmp_path / "from-env.db", tmp_path / "from-option.db"
     ok(clerk("setup", "--code", "500101001", "--name", "甲镇", "--clerk", "李华", env={"CLERK_DB": str(env_db)}))
     assert settings(env_db)["unit_name"] == "甲镇"
-    ok(clerk("--db", str(opt_db), "setup", "--code", "500102001", "--name", "乙镇", "--clerk", "李华",
-             env={"CLERK_DB": str(env_db)}))
+    ok(
+        clerk(
+            "--db",
+            str(opt_db),
+            "setup",
+            "--code",
+            "500102001",
+            "--name",
+            "乙镇",
+            "--clerk",
+            "李华",
+            env={"CLERK_DB": str(env_db)},
+        )
+    )
     assert settings(opt_db)["unit_name"] == "乙镇"  # --db wins over CLERK_DB
     assert settings(env_db)["unit_name"] == "甲镇"
     assert not (data_dir() / "clerk.store.db").exists()
@@ -158,8 +172,25 @@ def set_up_db(db_path) -> Path:
 
 def test_member_add_list_show(set_up_db):
     number = make_id("19900101", 19)  # ends with X
-    out = ok(clerk("--db", str(set_up_db), "member", "add", "--name", "张三", "--id-number", number.lower(),
-                   "--phone", "138 1234 5678", "--migrant", "--new-form", "快递员", "--joined-on", "2025-03-01"))
+    out = ok(
+        clerk(
+            "--db",
+            str(set_up_db),
+            "member",
+            "add",
+            "--name",
+            "张三",
+            "--id-number",
+            number.lower(),
+            "--phone",
+            "138 1234 5678",
+            "--migrant",
+            "--new-form",
+            "快递员",
+            "--joined-on",
+            "2025-03-01",
+        )
+    )
     assert "已登记，会员编号 1" in out
 
     listed = ok(clerk("--db", str(set_up_db), "member", "list", "zs"))
@@ -185,8 +216,9 @@ def test_member_list_finds_by_id_prefix_and_name(set_up_db):
 def test_member_add_refuses_bad_input_in_chinese_and_writes_nothing(set_up_db):
     err = refused(clerk("--db", str(set_up_db), "member", "add", "--name", "张三", "--id-number", "110105491231002"))
     assert "15 位的旧身份证号码" in err
-    err = refused(clerk("--db", str(set_up_db), "member", "add", "--name", "张三", "--id-number", make_id(),
-                        "--phone", "12345"))
+    err = refused(
+        clerk("--db", str(set_up_db), "member", "add", "--name", "张三", "--id-number", make_id(), "--phone", "12345")
+    )
     assert "手机/电话" in err
     conn = sqlite3.connect(set_up_db)
     assert conn.execute("SELECT count(*) FROM members").fetchone()[0] == 0
@@ -242,8 +274,9 @@ def test_restore_of_a_file_that_is_not_a_backup(set_up_db, tmp_path):
 # -- bad database files ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [["member", "list"], ["setup", "--code", "500101001", "--name", "x", "--clerk", "y"],
-                                  ["backup"], []])
+@pytest.mark.parametrize(
+    "args", [["member", "list"], ["setup", "--code", "500101001", "--name", "x", "--clerk", "y"], ["backup"], []]
+)
 def test_a_file_that_is_not_a_database_gets_a_chinese_error_and_exit_code_1(tmp_path, args):
     bad = tmp_path / "bad.db"
     bad.write_bytes(bytes(range(256)) * 8)
@@ -299,8 +332,20 @@ def test_every_help_screen_renders():
 
 def test_member_list_fits_an_80_column_terminal(set_up_db):
     number = make_id("19900101", 19)
-    ok(clerk("--db", str(set_up_db), "member", "add", "--name", "欧阳娜娜", "--id-number", number,
-             "--joined-on", "2025-03-01"))
+    ok(
+        clerk(
+            "--db",
+            str(set_up_db),
+            "member",
+            "add",
+            "--name",
+            "欧阳娜娜",
+            "--id-number",
+            number,
+            "--joined-on",
+            "2025-03-01",
+        )
+    )
     listed = ok(clerk("--db", str(set_up_db), "member", "list", env={"COLUMNS": "80"}))
     assert all(cell_len(line) <= 80 for line in listed.splitlines())  # CJK characters take two cells
     row = next(line for line in listed.splitlines() if "欧阳娜娜" in line)

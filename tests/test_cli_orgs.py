@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import make_id
+from org_sample import code, counts, township
 
 from clerk.cli import main
 from clerk.registry import members, organisations
 from clerk.store.store import Store
-from conftest import make_id
-from org_sample import code, counts, township
 
 
 @pytest.fixture
@@ -52,8 +52,17 @@ def reopen(db_path: Path) -> Store:
 @pytest.mark.parametrize(
     "command",
     [
-        ["org"], ["org", "list"], ["org", "show"], ["org", "add"], ["org", "edit"], ["org", "move"],
-        ["org", "dissolve"], ["org", "reinstate"], ["org", "summary"], ["member", "transfer"], ["member", "transfer-in"],
+        ["org"],
+        ["org", "list"],
+        ["org", "show"],
+        ["org", "add"],
+        ["org", "edit"],
+        ["org", "move"],
+        ["org", "dissolve"],
+        ["org", "reinstate"],
+        ["org", "summary"],
+        ["member", "transfer"],
+        ["member", "transfer-in"],
     ],
 )
 def test_every_command_has_help(db_path, command):
@@ -85,15 +94,40 @@ def test_show_prints_fields_children_and_counts(db_path, town):
 
 def test_add_with_every_field(db_path, town):
     output = ok(
-        db_path, "org", "add", "--name", "青山物流有限公司工会", "--kind", "企业工会", "--uscc", code(7).lower(),
-        "--parent", "青山村工会", "--industry", "货运", "--founded-on", "2020-05-04", "--chair", "刘强",
-        "--chair-phone", "13800001111", "--employees", "45", "--address", "青山村一组", "--region-code", "500101001",
+        db_path,
+        "org",
+        "add",
+        "--name",
+        "青山物流有限公司工会",
+        "--kind",
+        "企业工会",
+        "--uscc",
+        code(7).lower(),
+        "--parent",
+        "青山村工会",
+        "--industry",
+        "货运",
+        "--founded-on",
+        "2020-05-04",
+        "--chair",
+        "刘强",
+        "--chair-phone",
+        "13800001111",
+        "--employees",
+        "45",
+        "--address",
+        "青山村一组",
+        "--region-code",
+        "500101001",
     )
     assert "已添加“青山物流有限公司工会”" in output and "上级：青山村工会" in output
     store = reopen(db_path)
     record = organisations.get(store, organisations.find(store, "青山物流有限公司工会"))
     assert (record["uscc"], record["employee_count"], record["chair_phone"], record["parent_name"]) == (
-        code(7), 45, "13800001111", "青山村工会"
+        code(7),
+        45,
+        "13800001111",
+        "青山村工会",
     )
     store.close()
 
@@ -128,20 +162,29 @@ def test_edit_changes_only_the_given_fields(db_path, town):
     assert "工会主席" in ok(db_path, "org", "edit", "顺达快递有限公司工会", "--chair", "刘主席", "--employees", "90")
     store = reopen(db_path)
     record = organisations.get(store, town["shunda"])
-    assert (record["chair"], record["employee_count"], record["uscc"], record["industry"]) == ("刘主席", 90, code(1), "快递物流")
+    assert (record["chair"], record["employee_count"], record["uscc"], record["industry"]) == (
+        "刘主席",
+        90,
+        code(1),
+        "快递物流",
+    )
     store.close()
     assert "主席电话" in refused(db_path, "org", "edit", str(town["shunda"]), "--chair-phone", "12345")
 
 
 def test_move_and_the_cycle_refusal(db_path, town):
-    assert "已把“顺达快递有限公司工会”移到“石桥村工会”下面" in ok(db_path, "org", "move", "顺达快递有限公司工会", "--parent", "石桥村工会")
+    assert "已把“顺达快递有限公司工会”移到“石桥村工会”下面" in ok(
+        db_path, "org", "move", "顺达快递有限公司工会", "--parent", "石桥村工会"
+    )
     assert "会形成循环" in refused(db_path, "org", "move", "石桥村工会", "--parent", "顺达快递有限公司工会")
 
 
 def test_dissolve_refused_with_members_then_done_moving_them(db_path, town):
     output = refused(db_path, "org", "dissolve", "顺达快递有限公司工会")
     assert "还有 3 名在册会员" in output and "--move-members-to" in output
-    output = ok(db_path, "org", "dissolve", "顺达快递有限公司工会", "--move-members-to", "青山村工会", "--date", "2025-01-02")
+    output = ok(
+        db_path, "org", "dissolve", "顺达快递有限公司工会", "--move-members-to", "青山村工会", "--date", "2025-01-02"
+    )
     assert "已转接 3 名会员，已撤销“顺达快递有限公司工会”" in output
     assert "顺达快递有限公司工会" not in ok(db_path, "org", "list")
     assert "已撤销" in ok(db_path, "org", "list", "--all")
@@ -156,10 +199,23 @@ def test_summary(db_path, town):
 
 
 def test_member_transfer_by_id_and_by_id_number(db_path, town):
-    output = ok(db_path, "member", "transfer", str(town["张三"]), "--to", "石桥机械制造有限公司工会", "--date", "2025-02-01", "--reason", "换工作")
+    output = ok(
+        db_path,
+        "member",
+        "transfer",
+        str(town["张三"]),
+        "--to",
+        "石桥机械制造有限公司工会",
+        "--date",
+        "2025-02-01",
+        "--reason",
+        "换工作",
+    )
     assert "已转接到“石桥机械制造有限公司工会”" in output
     assert "本乡镇转接" in output and "换工作" in output  # the history is printed
-    output = ok(db_path, "member", "transfer", make_id("19900101", 12), "--out", "沙坪坝区某街道总工会", "--date", "2025-03-01")
+    output = ok(
+        db_path, "member", "transfer", make_id("19900101", 12), "--out", "沙坪坝区某街道总工会", "--date", "2025-03-01"
+    )
     assert "已转出本乡镇" in output
     store = reopen(db_path)
     assert members.get(store, town["李四"])["status"] == "转出"
@@ -186,14 +242,35 @@ def test_an_unknown_member_is_refused(db_path, town):
 
 def test_transfer_in(db_path, town):
     ok(db_path, "member", "transfer", str(town["李四"]), "--out", "沙坪坝区某街道总工会", "--date", "2025-03-01")
-    output = ok(db_path, "member", "transfer-in", make_id("19900101", 12), "--to", "柳林家政服务中心工会", "--from", "沙坪坝区某街道总工会")
+    output = ok(
+        db_path,
+        "member",
+        "transfer-in",
+        make_id("19900101", 12),
+        "--to",
+        "柳林家政服务中心工会",
+        "--from",
+        "沙坪坝区某街道总工会",
+    )
     assert f"已恢复原有记录为在册（会员编号 {town['李四']}）" in output
     output = ok(
-        db_path, "member", "transfer-in", make_id("19960606", 41), "--to", "青山村工会", "--from", "江北区某镇总工会",
-        "--name", "新来的", "--joined-on", "2023-01-01",
+        db_path,
+        "member",
+        "transfer-in",
+        make_id("19960606", 41),
+        "--to",
+        "青山村工会",
+        "--from",
+        "江北区某镇总工会",
+        "--name",
+        "新来的",
+        "--joined-on",
+        "2023-01-01",
     )
     assert "已登记为新会员" in output and "在外乡镇入会" in output
-    assert "姓名不能为空" in refused(db_path, "member", "transfer-in", make_id("19960606", 43), "--to", "青山村工会", "--from", "外地")
+    assert "姓名不能为空" in refused(
+        db_path, "member", "transfer-in", make_id("19960606", 43), "--to", "青山村工会", "--from", "外地"
+    )
 
 
 def clerk_exe() -> str:
@@ -207,7 +284,11 @@ def test_the_installed_command(db_path, town):
     assert result.returncode == 0, result.stderr
     assert "顺达快递有限公司工会" in result.stdout
     result = subprocess.run(
-        [clerk_exe(), "org", "move", "青山村工会", "--parent", "顺达快递有限公司工会"], capture_output=True, text=True, env=env, timeout=60
+        [clerk_exe(), "org", "move", "青山村工会", "--parent", "顺达快递有限公司工会"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert result.returncode == 1
     assert "会形成循环" in result.stderr and "Traceback" not in result.stderr

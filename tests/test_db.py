@@ -6,11 +6,11 @@ import os
 import sqlite3
 
 import pytest
-
-from clerk.store import db
-from clerk.registry import members
-from clerk.store.store import ServiceError, Store, open_store
 from conftest import make_id
+
+from clerk.registry import members
+from clerk.store import db
+from clerk.store.store import ServiceError, Store, open_store
 
 
 def tables(path) -> set[str]:
@@ -217,20 +217,18 @@ def test_opening_a_database_that_is_being_created_elsewhere_is_refused(db_path):
 
 
 def test_a_failed_write_leaves_nothing_behind(store):
-    with pytest.raises(RuntimeError):
-        with store.write():
-            store.conn.execute("INSERT INTO settings (key, value) VALUES ('x', '1')")
-            raise RuntimeError("power cut")
+    with pytest.raises(RuntimeError), store.write():
+        store.conn.execute("INSERT INTO settings (key, value) VALUES ('x', '1')")
+        raise RuntimeError("power cut")
     assert store.setting("x") is None
 
 
 def test_nested_writes_are_savepoints(store):
     with store.write():
         store.conn.execute("INSERT INTO settings (key, value) VALUES ('outer', '1')")
-        with pytest.raises(RuntimeError):
-            with store.write():
-                store.conn.execute("INSERT INTO settings (key, value) VALUES ('inner', '1')")
-                raise RuntimeError
+        with pytest.raises(RuntimeError), store.write():
+            store.conn.execute("INSERT INTO settings (key, value) VALUES ('inner', '1')")
+            raise RuntimeError
     assert store.setting("outer") == "1" and store.setting("inner") is None
 
 

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import make_id
 
 pytestmark = pytest.mark.skipif(
@@ -30,8 +29,9 @@ class Terminal:
         self.status_file = tmp_path / "exit-status"
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-u", "-L", self.socket, *args], capture_output=True, text=True,
-                              check=check, timeout=30)
+        return subprocess.run(
+            ["tmux", "-u", "-L", self.socket, *args], capture_output=True, text=True, check=check, timeout=30
+        )
 
     def start(self, command: str) -> None:
         # The pane stays after the program ends, so a crash leaves its message on the screen; the
@@ -112,8 +112,15 @@ def test_first_run_setup_then_register_a_member_by_typing(terminal, tmp_path):
     number = make_id("19900101", 19)  # ends with X: typed in lowercase below
     env = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "LANG": "C.UTF-8", "TERM": "xterm-256color"}
     command = " ".join(
-        ["env", "-u", "CLERK_DB", *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
-         shlex.quote(clerk_command()), "--db", shlex.quote(str(db_path))]
+        [
+            "env",
+            "-u",
+            "CLERK_DB",
+            *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
+            shlex.quote(clerk_command()),
+            "--db",
+            shlex.quote(str(db_path)),
+        ]
     )
     terminal.start(command)
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import openpyxl
 from click.testing import CliRunner
+from hub_pg import hub_url, pg_admin, pg_server_url, query  # noqa: F401
+from sync_world import make_township, register
 
 from clerk.cli import main
 from clerk.sync import export as sync_export
-
-from hub_pg import hub_url, pg_admin, pg_server_url, query  # noqa: F401
-from sync_world import make_township, register
 
 
 def _run(tmp_path, *args, env=None):
@@ -24,7 +23,9 @@ def test_init_merge_conflicts_report_and_status(tmp_path, hub_url):
     register(b, 3, b_orgs[1], joined_on="2026-05-01")  # person 3 on the roll in both
     files = [str(sync_export.export(s, out_dir=tmp_path / "in").path) for s in (a, b)]
 
-    result = _run(tmp_path, "hub", "init", "--into", hub_url, "--code", "5001", "--name", "测试市总工会", "--clerk", "市经办人")
+    result = _run(
+        tmp_path, "hub", "init", "--into", hub_url, "--code", "5001", "--name", "测试市总工会", "--clerk", "市经办人"
+    )
     assert result.exit_code == 0, result.output
     assert "汇总库已就绪：测试市总工会（市级总工会 5001）" in result.output and "clerk-test" not in result.output
 
@@ -81,17 +82,34 @@ def test_merge_with_several_processes(tmp_path, hub_url):
     only_b = sync_export.export(b, out_dir=out).path
     not_sync = tmp_path / "notes.xlsx"
     not_sync.write_bytes(b"not a workbook")
-    assert _run(tmp_path, "hub", "init", "--into", hub_url, "--code", "500101", "--name", "测试区总工会",
-                "--clerk", "区经办").exit_code == 0
+    assert (
+        _run(
+            tmp_path,
+            "hub",
+            "init",
+            "--into",
+            hub_url,
+            "--code",
+            "500101",
+            "--name",
+            "测试区总工会",
+            "--clerk",
+            "区经办",
+        ).exit_code
+        == 0
+    )
 
-    result = _run(tmp_path, "merge", "--into", hub_url, "--jobs", "2",
-                  *map(str, (second_a, only_b, not_sync, first_a)))
+    result = _run(tmp_path, "merge", "--into", hub_url, "--jobs", "2", *map(str, (second_a, only_b, not_sync, first_a)))
     assert result.exit_code == 1, result.output  # the file that is not a sync file
     lines = [line for line in result.output.splitlines() if line.startswith(("已合并", "未合并", "重复"))]
     assert [line.split("  ")[0] for line in lines] == ["未合并", "已合并", "已合并", "已合并"]
-    assert "notes.xlsx" in lines[0] and first_a.name in lines[1] and second_a.name in lines[2] and only_b.name in lines[3]
+    assert (
+        "notes.xlsx" in lines[0] and first_a.name in lines[1] and second_a.name in lines[2] and only_b.name in lines[3]
+    )
     assert query(hub_url, "SELECT unit_code, count(*) FROM members GROUP BY 1 ORDER BY 1") == [
-        ("500101001", 2), ("500101002", 6)]
+        ("500101001", 2),
+        ("500101002", 6),
+    ]
     again = _run(tmp_path, "merge", "--into", hub_url, "--jobs", "2", str(first_a), str(only_b))
     assert again.exit_code == 0 and again.output.count("重复，未改动") == 2
 

@@ -14,14 +14,12 @@ import sys
 import time
 
 import pytest
-
-from clerk.hub import service as hub
-
-from clerk.sync import export as sync_export
-from clerk.hub.schema import LOCK_NAMESPACE
-
 from hub_pg import hub_url, pg_admin, pg_server_url, query  # noqa: F401
 from sync_world import make_township, register
+
+from clerk.hub import service as hub
+from clerk.hub.schema import LOCK_NAMESPACE
+from clerk.sync import export as sync_export
 
 
 @pytest.fixture
@@ -32,12 +30,19 @@ def hub_db(hub_url):
 
 
 def _clerk(tmp_path, *args) -> subprocess.Popen:
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "CLERK_EXPORTS": str(tmp_path / "out"),
-           "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(tmp_path / "xdg"),
+        "CLERK_EXPORTS": str(tmp_path / "out"),
+        "COLUMNS": "200",
+    }
     env.pop("CLERK_HUB_URL", None)
     return subprocess.Popen(
         [sys.executable, "-c", "from clerk.cli import main; main()", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
 
 
@@ -101,7 +106,9 @@ def test_different_townships_merge_side_by_side(tmp_path, hub_db):
     holder.close()
     assert "已合并：青山镇总工会" in _finish(waiting)
     assert query(hub_db, "SELECT unit_code, count(*) FROM members GROUP BY 1 ORDER BY 1") == [
-        ("500101001", 20), ("500101002", 30)]
+        ("500101001", 20),
+        ("500101002", 30),
+    ]
 
 
 def test_the_same_person_from_two_townships_at_once_is_one_conflict(tmp_path, hub_db):

@@ -6,14 +6,14 @@ import socket
 
 import pytest
 from click.testing import CliRunner
-
-from clerk.cli import main
-from clerk.hub import service as hub, schema as hub_schema
-from clerk.sync import export as sync_export
-from clerk.store.store import ServiceError
-
 from hub_pg import hub_url, pg_admin, pg_server_url, query, with_user  # noqa: F401
 from sync_world import make_township, register
+
+from clerk.cli import main
+from clerk.hub import schema as hub_schema
+from clerk.hub import service as hub
+from clerk.store.store import ServiceError
+from clerk.sync import export as sync_export
 
 UNIT = ("5001", "测试市总工会", "市经办人")
 
@@ -60,8 +60,11 @@ def test_wrong_password(hub_url, role_with_password):
 
 
 def test_database_of_another_program_is_left_alone(hub_url, tmp_path):
-    query(hub_url, "CREATE TABLE invoices (id serial PRIMARY KEY, amount numeric); INSERT INTO invoices (amount) VALUES (9.5)")
-    with pytest.raises(ServiceError, match="其他程序的数据表（invoices") :
+    query(
+        hub_url,
+        "CREATE TABLE invoices (id serial PRIMARY KEY, amount numeric); INSERT INTO invoices (amount) VALUES (9.5)",
+    )
+    with pytest.raises(ServiceError, match="其他程序的数据表（invoices"):
         hub.init(hub_url, *UNIT)
     with pytest.raises(ServiceError, match="其他程序"):
         hub.open_hub(hub_url)
@@ -103,15 +106,24 @@ def test_a_refused_row_rolls_the_whole_file_back(tmp_path, hub_url):
     path = sync_export.export(town, out_dir=tmp_path / "e").path
     # Somebody put a record of the same person, same township, into the hub by hand.
     row = town.conn.execute("SELECT id_number FROM members ORDER BY id DESC LIMIT 1").fetchone()
-    query(hub_url, "INSERT INTO members (uid, unit_code, name, id_number, gender, birth_date, birthplace_code,"
-          " created_at, updated_at) VALUES ('x', '500101001', '手工', %s, '男', '1990-01-01', '500101', 'now', 'now')",
-          (row[0],))
-    before = query(hub_url, "SELECT (SELECT count(*) FROM members), (SELECT count(*) FROM journal),"
-                   " (SELECT count(*) FROM sync_files), (SELECT count(*) FROM organisations)")
+    query(
+        hub_url,
+        "INSERT INTO members (uid, unit_code, name, id_number, gender, birth_date, birthplace_code,"
+        " created_at, updated_at) VALUES ('x', '500101001', '手工', %s, '男', '1990-01-01', '500101', 'now', 'now')",
+        (row[0],),
+    )
+    before = query(
+        hub_url,
+        "SELECT (SELECT count(*) FROM members), (SELECT count(*) FROM journal),"
+        " (SELECT count(*) FROM sync_files), (SELECT count(*) FROM organisations)",
+    )
     outcome = hub.merge(h, [path]).outcomes[0]
     assert outcome.status == "refused" and "身份证号与汇总库中同一单位的另一条记录相同" in outcome.message
-    after = query(hub_url, "SELECT (SELECT count(*) FROM members), (SELECT count(*) FROM journal),"
-                  " (SELECT count(*) FROM sync_files), (SELECT count(*) FROM organisations)")
+    after = query(
+        hub_url,
+        "SELECT (SELECT count(*) FROM members), (SELECT count(*) FROM journal),"
+        " (SELECT count(*) FROM sync_files), (SELECT count(*) FROM organisations)",
+    )
     assert after == before == [(1, 0, 0, 0)]
     h.close()
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from clerk.hub import service as hub
-
-from clerk.registry import members, transfers
-
-from clerk.sync import export as sync_export, format as sync_format, merge as sync_merge
-from clerk.store.store import ServiceError
-
 from hub_pg import hub_url, pg_admin, pg_server_url, query  # noqa: F401
 from sync_world import make_district, make_township, make_unit, person, register
+
+from clerk.hub import service as hub
+from clerk.registry import members, transfers
+from clerk.store.store import ServiceError
+from clerk.sync import export as sync_export
+from clerk.sync import format as sync_format
+from clerk.sync import merge as sync_merge
 
 DISTRICT = ("500101", "测试区总工会", "区县经办人")
 
@@ -70,18 +69,22 @@ def _bookkeeping(conn, mark="?"):
         "SELECT t.uid, m.uid, t.to_outside, t.transferred_on FROM transfers t JOIN members m ON m.id = t.member_id"
         " ORDER BY t.uid"
     ).fetchall()
-    counts = conn.execute("SELECT org_id, members, migrant, new_form FROM org_member_counts WHERE members > 0").fetchall()
+    counts = conn.execute(
+        "SELECT org_id, members, migrant, new_form FROM org_member_counts WHERE members > 0"
+    ).fetchall()
     return [[tuple(r) for r in x] for x in (sources, files, conflicts, transfers_)], len(counts)
 
 
 def _pg_counts_match_members(h) -> None:
     counted = dict(
-        (r[0], tuple(r[1:])) for r in h.conn.execute(
+        (r[0], tuple(r[1:]))
+        for r in h.conn.execute(
             "SELECT org_id, members, migrant, new_form FROM org_member_counts WHERE members <> 0 OR migrant <> 0 OR new_form <> 0"
         )
     )
     actual = dict(
-        (r[0], tuple(r[1:])) for r in h.conn.execute(
+        (r[0], tuple(r[1:]))
+        for r in h.conn.execute(
             "SELECT coalesce(org_id, 0), count(*), count(*) FILTER (WHERE migrant != 0), count(new_form) FROM members"
             " WHERE status = '在册' AND deleted_at IS NULL GROUP BY 1"
         )
@@ -94,7 +97,8 @@ def _insert_images(conn, mark):
     numbers its own rows)."""
     images = {}
     for row_id, row_uid, after in conn.execute(
-        f"SELECT row_id, row_uid, after FROM journal WHERE tbl = {mark} AND op = {mark}", ("members", "insert"),
+        f"SELECT row_id, row_uid, after FROM journal WHERE tbl = {mark} AND op = {mark}",
+        ("members", "insert"),
     ).fetchall():
         image = json.loads(after)
         assert image.pop("id") == row_id
@@ -111,8 +115,9 @@ def test_same_files_same_outcome_as_sqlite(tmp_path, hub_db):
     # Round 1: registrations; one person on the roll in two townships.
     for t, (store, orgs) in enumerate(towns):
         for i in range(6):
-            register(store, 100 * t + i, orgs[1 + i % 2], migrant=1 if i % 3 == 0 else 0,
-                     new_form="快递员" if i % 2 else "")
+            register(
+                store, 100 * t + i, orgs[1 + i % 2], migrant=1 if i % 3 == 0 else 0, new_form="快递员" if i % 2 else ""
+            )
     register(towns[0][0], 999, towns[0][1][1], joined_on="2025-01-01")
     register(towns[1][0], 999, towns[1][1][1], joined_on="2026-02-01")
     files += [_export(s, tmp_path) for s, _ in towns]
@@ -261,7 +266,9 @@ def test_a_database_never_set_up_is_refused_and_left_empty(hub_url):
     assert query(hub_url, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'") == [(0,)]
 
 
-@pytest.mark.parametrize("uids", [[], ["ab12", "c-d"], ["a b", " x ", ""], ["NULL", "a,b", "{x}", "中文"], ['q"', "b\\s"]])
+@pytest.mark.parametrize(
+    "uids", [[], ["ab12", "c-d"], ["a b", " x ", ""], ["NULL", "a,b", "{x}", "中文"], ['q"', "b\\s"]]
+)
 def test_uid_lists_reach_the_server_exactly(hub_url, uids):
     from clerk.hub.postgres_target import _text_array
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import openpyxl
-
-from clerk.hub import service as hub, report as hub_report
-
-from clerk.reports import statistics as report
-
-from clerk.sync import export as sync_export, merge as sync_merge
-
 from hub_pg import hub_url, pg_admin, pg_server_url  # noqa: F401
 from sync_world import make_district, make_township, make_unit, register
+
+from clerk.hub import report as hub_report
+from clerk.hub import service as hub
+from clerk.reports import statistics as report
+from clerk.sync import export as sync_export
+from clerk.sync import merge as sync_merge
 
 PERIOD = report.parse_period("2026")
 
@@ -40,8 +39,10 @@ def test_hub_figures_equal_the_sqlite_district_figures(tmp_path, hub_url):
 def test_city_report_per_district_and_township(tmp_path, hub_url):
     # District 500101 sends one file for its two townships; 500102003 sends its own.
     district = make_district(tmp_path)
-    sync_merge.merge(district, [_export(_town(tmp_path, 0, range(1, 7)), tmp_path),
-                                _export(_town(tmp_path, 1, range(20, 24)), tmp_path)])
+    sync_merge.merge(
+        district,
+        [_export(_town(tmp_path, 0, range(1, 7)), tmp_path), _export(_town(tmp_path, 1, range(20, 24)), tmp_path)],
+    )
     up = sync_export.export(district, out_dir=tmp_path / "up").path
     far = make_unit(tmp_path, "500102003", "远山镇总工会", "远山经办人")
     for seq in range(40, 43):

@@ -8,14 +8,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from clerk.hub import service as hub
-
-from clerk.sync import merge as sync_merge
-
 from hub_pg import hub_url, pg_admin, pg_server_url  # noqa: F401
 from test_hub_merge import _bookkeeping, _pg_counts_match_members, _pg_records, _sqlite_records
 from test_sync_simulation import World
+
+from clerk.hub import service as hub
+from clerk.sync import merge as sync_merge
 
 
 class TwoHubs(World):
@@ -28,7 +26,8 @@ class TwoHubs(World):
         district = super().merge(files, **kw)
         pg = hub.merge(self.pg, files, **kw)
         assert [(o.path.name, o.status, o.counts) for o in pg.outcomes] == [
-            (o.path.name, o.status, o.counts) for o in district.outcomes]
+            (o.path.name, o.status, o.counts) for o in district.outcomes
+        ]
         return district
 
 

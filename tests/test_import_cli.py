@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from conftest import make_id
+from roster_sample import HEADER, people, table_counts, write_xlsx
 
 from clerk.cli import main
 from clerk.importing import batches as import_batches
 from clerk.store.store import Store
-from conftest import make_id
-from roster_sample import HEADER, people, table_counts, write_xlsx
 
 
 @pytest.fixture
@@ -29,8 +29,18 @@ def test_dry_run_shows_sheets_mapping_counts_and_problem_rows_and_writes_nothing
     result = cli("import", str(path), "--dry-run")
     assert result.exit_code == 0, result.output
     out = result.output
-    for text in ("快递员", "导入", "身份证号码", "新入会", "3", "未导入（有错误）", "表内重复",
-                 "身份证号码应为 18 位，现在是 5 位。", "与第 3 行是同一个人", "没有写入数据库"):
+    for text in (
+        "快递员",
+        "导入",
+        "身份证号码",
+        "新入会",
+        "3",
+        "未导入（有错误）",
+        "表内重复",
+        "身份证号码应为 18 位，现在是 5 位。",
+        "与第 3 行是同一个人",
+        "没有写入数据库",
+    ):
         assert text in out, text
     assert table_counts(store) == before
 

@@ -7,14 +7,16 @@ import json
 import zipfile
 
 import pytest
+from conftest import make_id
 from openpyxl import load_workbook
+from roster_sample import HEADER, people, run, table_counts, write_xlsx
 
 from clerk.domain import names
-from clerk.importing import batches as import_batches, error_report as import_report, pipeline as importer
+from clerk.importing import batches as import_batches
+from clerk.importing import error_report as import_report
+from clerk.importing import pipeline as importer
 from clerk.registry import members
 from clerk.store.store import ServiceError
-from conftest import make_id
-from roster_sample import HEADER, people, run, table_counts, write_xlsx
 
 
 def stored(store, member_id: int) -> dict:
@@ -33,15 +35,52 @@ def test_an_imported_member_is_stored_exactly_as_a_registered_one(store, tmp_pat
 
     org = organisations.create(store, {"name": "顺达快递公司工会", "kind": "联合工会"})
     fields = {
-        "name": "欧阳 娜娜", "id_number": make_id("19950505", 12), "phone": "13800000001", "ethnicity": "回族",
-        "org_id": org, "job": "快递员", "employment_form": "劳务派遣", "migrant": "是", "new_form": "快递员",
-        "joined_on": "2025-03-01", "card_no": "A001", "mutual_aid": 1, "hardship": 0, "notes": "=HYPERLINK(\"x\",\"y\")",
+        "name": "欧阳 娜娜",
+        "id_number": make_id("19950505", 12),
+        "phone": "13800000001",
+        "ethnicity": "回族",
+        "org_id": org,
+        "job": "快递员",
+        "employment_form": "劳务派遣",
+        "migrant": "是",
+        "new_form": "快递员",
+        "joined_on": "2025-03-01",
+        "card_no": "A001",
+        "mutual_aid": 1,
+        "hardship": 0,
+        "notes": '=HYPERLINK("x","y")',
     }
     by_hand = members.register(store, fields)
     members.delete(store, by_hand, "对照")  # free the ID number for the import
     rows = [
-        ["姓名", "身份证号码", "手机号码", "民族", "岗位", "用工形式", "是否农民工", "新就业形态", "入会时间", "会员证号", "职工互助保障", "备注"],
-        ["欧阳 娜娜", fields["id_number"], "13800000001", "回族", "快递员", "劳务派遣", "是", "快递员", "2025-03-01", "A001", "是", fields["notes"]],
+        [
+            "姓名",
+            "身份证号码",
+            "手机号码",
+            "民族",
+            "岗位",
+            "用工形式",
+            "是否农民工",
+            "新就业形态",
+            "入会时间",
+            "会员证号",
+            "职工互助保障",
+            "备注",
+        ],
+        [
+            "欧阳 娜娜",
+            fields["id_number"],
+            "13800000001",
+            "回族",
+            "快递员",
+            "劳务派遣",
+            "是",
+            "快递员",
+            "2025-03-01",
+            "A001",
+            "是",
+            fields["notes"],
+        ],
     ]
     plan, result = run(store, write_xlsx(tmp_path / "r.xlsx", {"s": rows}), commit=True, org_id=org)
     imported = store.conn.execute("SELECT max(id) FROM members").fetchone()[0]
@@ -51,11 +90,21 @@ def test_an_imported_member_is_stored_exactly_as_a_registered_one(store, tmp_pat
     expected["notes"] = fields["notes"]
     assert stored(store, imported) == expected
     assert grams(store, imported) == names.grams("欧阳娜娜")
-    assert store.conn.execute("SELECT name_pinyin, name_initials FROM members WHERE id = ?", (imported,)).fetchone()[:] == (
-        "ouyangnana", "oynn",
+    assert store.conn.execute("SELECT name_pinyin, name_initials FROM members WHERE id = ?", (imported,)).fetchone()[
+        :
+    ] == (
+        "ouyangnana",
+        "oynn",
     )
-    entry = store.conn.execute("SELECT * FROM journal WHERE row_id = ? AND tbl = 'members' ORDER BY seq DESC", (imported,)).fetchone()
-    assert (entry["op"], entry["batch_id"], entry["before"], entry["clerk"]) == ("insert", result.batch_id, None, "测试经办人")
+    entry = store.conn.execute(
+        "SELECT * FROM journal WHERE row_id = ? AND tbl = 'members' ORDER BY seq DESC", (imported,)
+    ).fetchone()
+    assert (entry["op"], entry["batch_id"], entry["before"], entry["clerk"]) == (
+        "insert",
+        result.batch_id,
+        None,
+        "测试经办人",
+    )
     assert json.loads(entry["after"]) == members.snapshot(store, imported)
     uid = store.conn.execute("SELECT uid FROM members WHERE id = ?", (imported,)).fetchone()[0]
     assert entry["row_uid"] == uid and len(uid) == 32 and uid[12] == "4" and uid[16] in "89ab"
@@ -69,7 +118,15 @@ def test_a_batch_is_recorded_with_its_file_mapping_counts_and_rejects(store, tmp
     batch = import_batches.get(store, result.batch_id)
     assert batch["file_name"] == "顺达.xlsx" and len(batch["file_sha256"]) == 64
     assert (batch["new_count"], batch["rejected_count"], batch["status"]) == (3, 1, "committed")
-    assert batch["mapping"] == {"花名册": {"B 姓名": "name", "C 身份证号码": "id_number", "D 手机号码": "phone", "E 岗位": "job", "F 入会时间": "joined_on"}}
+    assert batch["mapping"] == {
+        "花名册": {
+            "B 姓名": "name",
+            "C 身份证号码": "id_number",
+            "D 手机号码": "phone",
+            "E 岗位": "job",
+            "F 入会时间": "joined_on",
+        }
+    }
     assert batch["sheets"][0]["labels"] == HEADER
     (reject,) = import_batches.rejects(store, result.batch_id)
     assert (reject["sheet"], reject["row_number"], reject["cells"]) == ("花名册", 5, ["9", "坏人", "123", "", "", ""])
@@ -178,7 +235,10 @@ def test_the_error_report_sent_back_fixed_completes_the_batch(store, tmp_path):
     good = people(3)
     right = make_id("19900101", 44)
     wrong = right[:17] + ("0" if right[17] != "0" else "1")
-    bad = [[4, "赵四", wrong, "13800000004", "快递员", "2026-03-01"], [5, "钱五", "", "13800000005", "快递员", "2026-03-01"]]
+    bad = [
+        [4, "赵四", wrong, "13800000004", "快递员", "2026-03-01"],
+        [5, "钱五", "", "13800000005", "快递员", "2026-03-01"],
+    ]
     path = write_xlsx(tmp_path / "顺达.xlsx", {"花名册": [["顺达公司花名册"], HEADER, *good, *bad]})
     plan, result = run(store, path, commit=True)
     assert plan.counts["rejected"] == 2
@@ -188,7 +248,10 @@ def test_the_error_report_sent_back_fixed_completes_the_batch(store, tmp_path):
     assert wb.sheetnames == ["填表说明", "花名册", "_clerk"] and wb["_clerk"].sheet_state == "hidden"
     ws = wb["花名册"]
     assert [c.value for c in ws[1]] == HEADER + ["错误原因", "原工作表", "原行号"]
-    assert [(r[1].value, r[7].value, r[8].value) for r in ws.iter_rows(min_row=2)] == [("赵四", "花名册", "6"), ("钱五", "花名册", "7")]
+    assert [(r[1].value, r[7].value, r[8].value) for r in ws.iter_rows(min_row=2)] == [
+        ("赵四", "花名册", "6"),
+        ("钱五", "花名册", "7"),
+    ]
     # The employer corrects one row, leaves the other, and sends the file back.
     ws.cell(row=2, column=3).value = right
     wb.save(tmp_path / "改好了.xlsx")
@@ -249,16 +312,30 @@ def test_a_big_batch_keeps_the_organisation_counts_right_and_the_trigger_in_plac
     from clerk.registry import organisations
 
     org = organisations.create(store, {"name": "顺达快递公司工会", "kind": "联合工会"})
-    rows = [HEADER + ["是否农民工", "新就业形态"]] + [r + ["是" if i % 2 else "否", "快递员" if i % 3 else ""] for i, r in enumerate(people(import_commit.BULK + 10))]
+    rows = [HEADER + ["是否农民工", "新就业形态"]] + [
+        r + ["是" if i % 2 else "否", "快递员" if i % 3 else ""] for i, r in enumerate(people(import_commit.BULK + 10))
+    ]
     plan, result = run(store, write_xlsx(tmp_path / "big.xlsx", {"s": rows}), commit=True, org_id=org)
-    counts = dict(((r[0], r[1:]) for r in store.conn.execute("SELECT org_id, members, migrant, new_form FROM org_member_counts")))
+    counts = dict(
+        (r[0], r[1:]) for r in store.conn.execute("SELECT org_id, members, migrant, new_form FROM org_member_counts")
+    )
     organisations.recount(store)
-    assert counts == dict(((r[0], r[1:]) for r in store.conn.execute("SELECT org_id, members, migrant, new_form FROM org_member_counts")))
+    assert counts == dict(
+        (r[0], r[1:]) for r in store.conn.execute("SELECT org_id, members, migrant, new_form FROM org_member_counts")
+    )
     assert counts[org][0] == import_commit.BULK + 10
-    assert store.conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'members_count_insert'").fetchone()[0] == 1
+    assert (
+        store.conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'members_count_insert'"
+        ).fetchone()[0]
+        == 1
+    )
     # And the trigger works again for the next member registered by hand.
     members.register(store, {"name": "新人", "id_number": make_id("20000101", 5), "org_id": org})
-    assert store.conn.execute("SELECT members FROM org_member_counts WHERE org_id = ?", (org,)).fetchone()[0] == counts[org][0] + 1
+    assert (
+        store.conn.execute("SELECT members FROM org_member_counts WHERE org_id = ?", (org,)).fetchone()[0]
+        == counts[org][0] + 1
+    )
 
 
 def test_run_checks_and_commits_in_one_call(store, tmp_path):

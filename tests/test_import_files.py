@@ -10,11 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import make_id
 from openpyxl import Workbook
+from roster_sample import HEADER, people, run, table_counts, write_csv, write_ods, write_xls, write_xlsx
 
 from clerk.importing import pipeline as importer
-from conftest import make_id
-from roster_sample import HEADER, people, run, table_counts, write_csv, write_ods, write_xls, write_xlsx
 
 
 def refused(store, path: Path) -> str:
@@ -32,12 +32,20 @@ def refused(store, path: Path) -> str:
 
 @pytest.mark.parametrize(
     "kind, name",
-    [("xlsx", "roster.xlsx"), ("xlsx", "roster.xlsm"), ("xls", "roster.xls"), ("ods", "roster.ods"), ("csv", "roster.csv")],
+    [
+        ("xlsx", "roster.xlsx"),
+        ("xlsx", "roster.xlsm"),
+        ("xls", "roster.xls"),
+        ("ods", "roster.ods"),
+        ("csv", "roster.csv"),
+    ],
 )
 def test_every_format_reads_the_same_three_people(store, tmp_path, kind, name):
     rows = [HEADER, *people(3)]
     path = tmp_path / name
-    {"xlsx": write_xlsx, "xls": write_xls, "ods": write_ods}.get(kind, lambda p, s: write_csv(p, s["花名册"]))(path, {"花名册": rows})
+    {"xlsx": write_xlsx, "xls": write_xls, "ods": write_ods}.get(kind, lambda p, s: write_csv(p, s["花名册"]))(
+        path, {"花名册": rows}
+    )
     plan = run(store, path)
     assert plan.counts["new"] == 3 and plan.counts["rejected"] == 0
     assert [r[0] for r in plan.new_rows] == [r[1] for r in rows[1:]]
@@ -54,7 +62,11 @@ def test_the_extension_does_not_matter(store, tmp_path):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
 def test_csv_encodings_are_detected(store, tmp_path, encoding):
-    rows = [["姓 名", "公民身份号码", "联系电话"], ["欧阳娜娜", make_id(), "13800000001"], ["买买提·艾力", make_id(seq=2), ""]]
+    rows = [
+        ["姓 名", "公民身份号码", "联系电话"],
+        ["欧阳娜娜", make_id(), "13800000001"],
+        ["买买提·艾力", make_id(seq=2), ""],
+    ]
     plan = run(store, write_csv(tmp_path / "r.csv", rows, encoding=encoding))
     assert [r[0] for r in plan.new_rows] == ["欧阳娜娜", "买买提·艾力"]
 
@@ -171,12 +183,16 @@ def _xlsx_with_sheet_xml(path: Path, sheet_xml: bytes, level: int = 9) -> Path:
     Workbook().save(buf)
     with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as out:
         for info in src.infolist():
-            out.writestr(info.filename, sheet_xml if info.filename == "xl/worksheets/sheet1.xml" else src.read(info.filename))
+            out.writestr(
+                info.filename, sheet_xml if info.filename == "xl/worksheets/sheet1.xml" else src.read(info.filename)
+            )
     return path
 
 
 def test_a_zip_bomb_is_refused_before_anything_is_inflated(store, tmp_path):
-    head = b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    head = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    )
     padding = b"<!--" + b" " * 40_000_000 + b"-->"  # 40 MB that deflates about a thousand to one
     bomb = _xlsx_with_sheet_xml(tmp_path / "炸弹.xlsx", head + padding + b"</sheetData></worksheet>")
     assert bomb.stat().st_size < 200_000
@@ -227,7 +243,9 @@ def test_an_empty_workbook(store, tmp_path):
 
 
 def test_no_recognisable_id_column(store, tmp_path):
-    path = write_xlsx(tmp_path / "无身份证.xlsx", {"名单": [["姓名", "手机号码", "岗位"], ["张三", "13800000000", "快递员"]]})
+    path = write_xlsx(
+        tmp_path / "无身份证.xlsx", {"名单": [["姓名", "手机号码", "岗位"], ["张三", "13800000000", "快递员"]]}
+    )
     message = refused(store, path)
     assert "没有身份证号码列" in message and "名单" in message
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from clerk.importing import pipeline as importer
-from clerk.spreadsheets import columns, layout
 from conftest import make_id
 from roster_sample import HEADER, people, problems, run, write_csv, write_ods, write_xls, write_xlsx
+
+from clerk.importing import pipeline as importer
+from clerk.spreadsheets import columns, layout
 
 
 def fields(plan_or_scan, sheet: int = 0) -> dict[str, str]:
@@ -16,13 +17,36 @@ def fields(plan_or_scan, sheet: int = 0) -> dict[str, str]:
 
 def test_header_synonyms_with_spaces_stars_and_notes():
     for text, field in [
-        ("姓 名", "name"), ("姓　名", "name"), ("*姓名", "name"), ("身份证号码（必填）", "id_number"),
-        ("公民身份号码", "id_number"), ("证件号码", "id_number"), ("身份证", "id_number"), ("身份证号", "id_number"),
-        ("手机", "phone"), ("手机号码", "phone"), ("联系电话", "phone"), ("电话号码", "phone"), ("联系方式", "phone"),
-        ("工作单位", "org_name"), ("单位名称", "org_name"), ("岗位", "job"), ("工种", "job"), ("职务", "job"),
-        ("民族", "ethnicity"), ("入会时间", "joined_on"), ("入会日期", "joined_on"), ("是否农民工", "migrant"),
-        ("新就业形态", "new_form"), ("职业类别", "new_form"), ("用工形式", "employment_form"), ("会员证号", "card_no"),
-        ("备注", "notes"), ("性别", "gender"), ("出生日期", "birth_date"), ("入会时间\n(年月日)", "joined_on"),
+        ("姓 名", "name"),
+        ("姓　名", "name"),
+        ("*姓名", "name"),
+        ("身份证号码（必填）", "id_number"),
+        ("公民身份号码", "id_number"),
+        ("证件号码", "id_number"),
+        ("身份证", "id_number"),
+        ("身份证号", "id_number"),
+        ("手机", "phone"),
+        ("手机号码", "phone"),
+        ("联系电话", "phone"),
+        ("电话号码", "phone"),
+        ("联系方式", "phone"),
+        ("工作单位", "org_name"),
+        ("单位名称", "org_name"),
+        ("岗位", "job"),
+        ("工种", "job"),
+        ("职务", "job"),
+        ("民族", "ethnicity"),
+        ("入会时间", "joined_on"),
+        ("入会日期", "joined_on"),
+        ("是否农民工", "migrant"),
+        ("新就业形态", "new_form"),
+        ("职业类别", "new_form"),
+        ("用工形式", "employment_form"),
+        ("会员证号", "card_no"),
+        ("备注", "notes"),
+        ("性别", "gender"),
+        ("出生日期", "birth_date"),
+        ("入会时间\n(年月日)", "joined_on"),
     ]:
         found = columns.match(text)
         assert found is not None and found.field == field, text
@@ -47,7 +71,15 @@ def test_title_rows_a_filing_line_notes_and_signatures(store, tmp_path):
     plan = run(store, write_xlsx(tmp_path / "r.xlsx", {"花名册": rows}))
     sheet = plan.scan.usable[0]
     assert sheet.layout.header_rows == [4] and sheet.layout.data_start == 5
-    assert plan.counts == {"new": 3, "updated": 0, "unchanged": 0, "duplicate": 0, "rejected": 0, "warning": 0, "skipped": 4}
+    assert plan.counts == {
+        "new": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "duplicate": 0,
+        "rejected": 0,
+        "warning": 0,
+        "skipped": 4,
+    }
     assert plan.problems == []
 
 
@@ -74,7 +106,9 @@ def test_a_two_row_header_with_merged_cells(store, tmp_path):
 
 
 def test_a_merged_unit_column_belongs_to_every_row_it_spans(store, tmp_path):
-    rows = [["姓名", "身份证号码", "工作单位"]] + [[r[1], r[2], "顺达快递" if i == 0 else None] for i, r in enumerate(people(4))]
+    rows = [["姓名", "身份证号码", "工作单位"]] + [
+        [r[1], r[2], "顺达快递" if i == 0 else None] for i, r in enumerate(people(4))
+    ]
     plan = run(store, write_xlsx(tmp_path / "r.xlsx", {"s": rows}, merges={"s": ["C2:C5"]}))
     assert plan.notes == ["工作单位“顺达快递”没有对应的工会组织（4 行），这些会员记入“未分配组织”"]
 
@@ -139,7 +173,9 @@ def test_a_column_corrected_by_the_clerk_and_the_saved_mapping_reused(store, tmp
     import_mappings.save(store, scan.usable[0].layout, path.name)
     scan.close()
 
-    again = importer.scan(store, write_xlsx(tmp_path / "next.xlsx", {"s": rows[:1] + [[r[1], r[2], r[3]] for r in people(2, 5)]}))
+    again = importer.scan(
+        store, write_xlsx(tmp_path / "next.xlsx", {"s": rows[:1] + [[r[1], r[2], r[3]] for r in people(2, 5)]})
+    )
     assert again.usable[0].saved_mapping
     assert fields(again) == {"A": "name", "B": "id_number", "C": "phone"}
     assert [c.how for c in again.usable[0].layout.columns] == ["上次保存"] * 3

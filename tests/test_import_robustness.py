@@ -11,14 +11,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import make_id
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from roster_sample import people, table_counts, write_csv, write_xlsx
 
-from clerk.importing import writer as import_writer, pipeline as importer
-
+from clerk.importing import pipeline as importer
+from clerk.importing import writer as import_writer
 from clerk.registry import members
 from clerk.store.store import Store
-from conftest import make_id
-from roster_sample import people, table_counts, write_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,12 +33,18 @@ junk_cell = st.one_of(
     st.booleans(),
     st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)),
     st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)),
-    st.sampled_from(["=HYPERLINK(\"x\",\"张三\")", "=1+1", "+86 138", "制表人：王", "姓名", "身份证号码", "合计", "是", "√"]),
+    st.sampled_from(
+        ['=HYPERLINK("x","张三")', "=1+1", "+86 138", "制表人：王", "姓名", "身份证号码", "合计", "是", "√"]
+    ),
     st.builds(lambda s: make_id(seq=s), st.integers(1, 999)),
 )
 headers = st.one_of(
     st.just(["姓名", "身份证号码", "手机号码", "入会时间", "是否农民工", "民族", "新就业形态", "性别"]),
-    st.lists(st.sampled_from(["姓 名", "公民身份号码", "联系方式", "工作单位", "备注", "序号", "", "岗位", "出生日期"]), min_size=1, max_size=8),
+    st.lists(
+        st.sampled_from(["姓 名", "公民身份号码", "联系方式", "工作单位", "备注", "序号", "", "岗位", "出生日期"]),
+        min_size=1,
+        max_size=8,
+    ),
     st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=8), max_size=6),
 )
 
@@ -49,10 +56,16 @@ def _clean_text(value):
     return value
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(header=headers, rows=st.lists(st.lists(junk_cell, max_size=9), max_size=12), title=st.booleans())
 def test_random_cell_junk_never_raises_past_the_importers_own_error(store, tmp_path, header, rows, title):
-    sheet = ([["某单位花名册"]] if title else []) + [[_clean_text(v) for v in header]] + [[_clean_text(v) for v in row] for row in rows]
+    sheet = (
+        ([["某单位花名册"]] if title else [])
+        + [[_clean_text(v) for v in header]]
+        + [[_clean_text(v) for v in row] for row in rows]
+    )
     path = write_xlsx(tmp_path / "junk.xlsx", {"s": sheet}, text_ids=False)
     before = table_counts(store)
     try:
@@ -129,7 +142,8 @@ print("COMMITTED", flush=True)
 WRITES = {
     "checked, then committed": ("importer.commit(store, importer.prepare(store, scan), progress)", 10_000),
     "written by the helper process while checked": (
-        "importer.run(store, scan, progress=progress, parallel=True)", import_writer.FIRST_CHUNK,
+        "importer.run(store, scan, progress=progress, parallel=True)",
+        import_writer.FIRST_CHUNK,
     ),
 }
 

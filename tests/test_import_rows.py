@@ -7,14 +7,15 @@ import json
 from datetime import date, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from conftest import make_id
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from roster_sample import problems, run, write_csv, write_xlsx
 
 from clerk.domain import idcard, names
 from clerk.importing import values as import_values
-from clerk.registry import members
 from clerk.importing.check import PinyinKeys, RowChecker
-from conftest import make_id
-from roster_sample import problems, run, write_csv, write_xlsx
+from clerk.registry import members
 
 TODAY = date.today().isoformat()
 
@@ -96,7 +97,12 @@ def test_ids_that_cannot_be_taken_are_rejected_with_the_reason(store, tmp_path):
 
 def test_a_number_id_is_never_completed(store, tmp_path):
     """Digits after the 15th are gone from a number: the row is refused, not repaired."""
-    rows = [["姓名", "身份证号码"], ["王一", 440301199001011234.0], ["王二", 5.00101199001011e17], ["王三", 500101199001011]]
+    rows = [
+        ["姓名", "身份证号码"],
+        ["王一", 440301199001011234.0],
+        ["王二", 5.00101199001011e17],
+        ["王三", 500101199001011],
+    ]
     plan = run(store, write_xlsx(tmp_path / "n.xlsx", {"s": rows}))
     assert plan.counts["new"] == 0 and plan.counts["rejected"] == 3
     assert {p.reason for p in plan.problems} == {import_values.LOST_DIGITS.rstrip("。") + "。"}
@@ -113,13 +119,56 @@ def test_phones_dates_flags_and_categories(store, tmp_path):
     ]
     plan = run(store, write_xlsx(tmp_path / "v.xlsx", {"s": rows}))
     assert plan.problems == []
-    got = {r[0]: dict(zip(("phone", "ethnicity", "joined_on", "migrant", "new_form", "employment_form"), (r[5], r[6], r[12], r[10], r[11], r[9]))) for r in plan.new_rows}
+    got = {
+        r[0]: dict(
+            zip(
+                ("phone", "ethnicity", "joined_on", "migrant", "new_form", "employment_form"),
+                (r[5], r[6], r[12], r[10], r[11], r[9]),
+            )
+        )
+        for r in plan.new_rows
+    }
     assert got == {
-        "李一": {"phone": "13800000001", "ethnicity": "汉族", "joined_on": "2025-03-01", "migrant": 1, "new_form": "快递员", "employment_form": "劳务派遣"},
-        "李二": {"phone": "13800000002", "ethnicity": "汉族", "joined_on": "2024-03-01", "migrant": 1, "new_form": "外卖送餐员", "employment_form": "全日制"},
-        "李三": {"phone": "023-61234567", "ethnicity": "土家族", "joined_on": "2024-03-01", "migrant": 0, "new_form": None, "employment_form": "平台灵活就业"},
-        "李四": {"phone": "13800000004", "ethnicity": "苗族", "joined_on": "2024-03-01", "migrant": 0, "new_form": "网约车司机", "employment_form": None},
-        "李五": {"phone": "13800000005", "ethnicity": None, "joined_on": "2024-03-01", "migrant": 1, "new_form": "货车司机", "employment_form": "非全日制"},
+        "李一": {
+            "phone": "13800000001",
+            "ethnicity": "汉族",
+            "joined_on": "2025-03-01",
+            "migrant": 1,
+            "new_form": "快递员",
+            "employment_form": "劳务派遣",
+        },
+        "李二": {
+            "phone": "13800000002",
+            "ethnicity": "汉族",
+            "joined_on": "2024-03-01",
+            "migrant": 1,
+            "new_form": "外卖送餐员",
+            "employment_form": "全日制",
+        },
+        "李三": {
+            "phone": "023-61234567",
+            "ethnicity": "土家族",
+            "joined_on": "2024-03-01",
+            "migrant": 0,
+            "new_form": None,
+            "employment_form": "平台灵活就业",
+        },
+        "李四": {
+            "phone": "13800000004",
+            "ethnicity": "苗族",
+            "joined_on": "2024-03-01",
+            "migrant": 0,
+            "new_form": "网约车司机",
+            "employment_form": None,
+        },
+        "李五": {
+            "phone": "13800000005",
+            "ethnicity": None,
+            "joined_on": "2024-03-01",
+            "migrant": 1,
+            "new_form": "货车司机",
+            "employment_form": "非全日制",
+        },
     }
 
 
@@ -175,7 +224,11 @@ def test_existing_members_are_unchanged_or_updated_by_policy(store, tmp_path, pe
     plan = run(store, path)
     assert plan.counts["new"] == 1 and plan.counts["unchanged"] == 2 and plan.counts["updated"] == 0
     assert problems(plan, "existing") == [
-        ("s", 2, "已是会员；花名册与库中不同（手机号码：13811111111 → 13822222222），没有更新（选择“更新已有会员”可更新）"),
+        (
+            "s",
+            2,
+            "已是会员；花名册与库中不同（手机号码：13811111111 → 13822222222），没有更新（选择“更新已有会员”可更新）",
+        ),
         ("s", 3, "库中已有此人，状态为“退会”，没有改动（重新入会请在会员详情中修改状态）"),
     ]
     plan, result = run(store, path, commit=True, update_existing=True)
@@ -211,13 +264,44 @@ def test_org_from_the_option_and_from_the_unit_column(store, tmp_path):
 cells = st.one_of(
     st.none(),
     st.text(max_size=24),
-    st.sampled_from(["汉", "汉族", "回", "火星", "是", "否", "1", "true", True, 1, 0, "2024-03-01", "2024/3/1", "20240301",
-                     "2999-01-01", "全日制", "派遣", "快递员", "外卖送餐员", " 张三 ", "欧阳娜娜", "张3", "13800000001",
-                     "+86 13800000001", "023-61234567", "1380000"]),
+    st.sampled_from(
+        [
+            "汉",
+            "汉族",
+            "回",
+            "火星",
+            "是",
+            "否",
+            "1",
+            "true",
+            True,
+            1,
+            0,
+            "2024-03-01",
+            "2024/3/1",
+            "20240301",
+            "2999-01-01",
+            "全日制",
+            "派遣",
+            "快递员",
+            "外卖送餐员",
+            " 张三 ",
+            "欧阳娜娜",
+            "张3",
+            "13800000001",
+            "+86 13800000001",
+            "023-61234567",
+            "1380000",
+        ]
+    ),
     st.builds(lambda s: make_id(seq=s), st.integers(1, 999)),
     st.builds(lambda s: make_id(seq=s).lower(), st.integers(1, 999)),
     st.builds(lambda s: wrong_check_digit(make_id(seq=s)), st.integers(1, 999)),
-    st.builds(lambda d, s: f"500101{d}{s:03d}0", st.sampled_from(["19900230", "20991231", "18991231", "20000229"]), st.integers(0, 99)),
+    st.builds(
+        lambda d, s: f"500101{d}{s:03d}0",
+        st.sampled_from(["19900230", "20991231", "18991231", "20000229"]),
+        st.integers(0, 99),
+    ),
     st.integers(-10, 10**12),
     st.floats(allow_nan=False, allow_infinity=False),
 )
@@ -279,9 +363,13 @@ fast_cells = {
         st.builds(lambda s: wrong_check_digit(make_id("19900101", s)), st.integers(1, 40)),
         st.sampled_from(["500101199002300019", "", None, 5.00101199001011e17]),
     ),
-    "手机号码": st.sampled_from(["13800000001", 13800000002.0, "1380000", "+86 13800000003", "", None, 12.5, "023-61234567"]),
+    "手机号码": st.sampled_from(
+        ["13800000001", 13800000002.0, "1380000", "+86 13800000003", "", None, 12.5, "023-61234567"]
+    ),
     "民族": st.sampled_from(["汉族", "汉", "火星", "", None, 1, True]),
-    "入会时间": st.sampled_from(["2024-03-01", "2024年3月", 45352.0, "2999-01-01", "", None, 1.0, True, date(2024, 1, 2)]),
+    "入会时间": st.sampled_from(
+        ["2024-03-01", "2024年3月", 45352.0, "2999-01-01", "", None, 1.0, True, date(2024, 1, 2)]
+    ),
     "是否农民工": st.sampled_from(["是", "否", "√", "不知道", "", None, 1, 1.0, True, False]),
     "新就业形态": st.sampled_from(["快递员", "是", "否", "宇航员", "", None]),
     "岗位": st.sampled_from(["快递员", "外卖骑手", " 分拣 ", "", None, 7]),
@@ -290,7 +378,9 @@ fast_cells = {
 }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[__import__("hypothesis").HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[__import__("hypothesis").HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(st.fixed_dictionaries(fast_cells), min_size=1, max_size=15))
 def test_the_fast_path_for_clean_rows_gives_what_the_careful_path_gives(store, tmp_path, monkeypatch, rows):
     from clerk.importing import plan as import_plan

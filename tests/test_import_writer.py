@@ -9,19 +9,22 @@ import json
 from pathlib import Path
 
 import pytest
-
-from clerk.importing import batches as import_batches, writer as import_writer, pipeline as importer
-
-from clerk.registry import members, organisations
-from clerk.store.store import ServiceError, Store
 from conftest import make_id
 from roster_sample import HEADER, people, table_counts, write_xlsx
+
+from clerk.importing import batches as import_batches
+from clerk.importing import pipeline as importer
+from clerk.importing import writer as import_writer
+from clerk.registry import members, organisations
+from clerk.store.store import ServiceError, Store
 
 
 def run(store, path, parallel: bool, **options):
     scan = importer.scan(store, path)
     try:
-        return importer.run(store, scan, importer.Options(**options), early=importer.EarlyBackup(store.path), parallel=parallel)
+        return importer.run(
+            store, scan, importer.Options(**options), early=importer.EarlyBackup(store.path), parallel=parallel
+        )
     finally:
         scan.close()
 
@@ -46,10 +49,17 @@ def stored_members(store) -> list[dict]:
 def everything(store) -> dict:
     return {
         "members": stored_members(store),
-        "grams": sorted(tuple(r) for r in store.conn.execute(
-            "SELECT g.gram, m.id_number FROM member_name_grams g JOIN members m ON m.id = g.member_id")),
+        "grams": sorted(
+            tuple(r)
+            for r in store.conn.execute(
+                "SELECT g.gram, m.id_number FROM member_name_grams g JOIN members m ON m.id = g.member_id"
+            )
+        ),
         "counts": sorted(tuple(r) for r in store.conn.execute("SELECT * FROM org_member_counts")),
-        "rejects": [tuple(r) for r in store.conn.execute("SELECT sheet, row_number, kind, reason, cells FROM import_rejects ORDER BY id")],
+        "rejects": [
+            tuple(r)
+            for r in store.conn.execute("SELECT sheet, row_number, kind, reason, cells FROM import_rejects ORDER BY id")
+        ],
     }
 
 
@@ -66,15 +76,20 @@ def test_the_helper_process_writes_exactly_what_check_then_commit_writes(store, 
     plan, result = run(store, path, parallel=True, org_id=org, update_existing=True)
     plan2, result2 = run(twin, path, parallel=False, org_id=org, update_existing=True)
 
-    assert plan.counts == plan2.counts == {"new": 4501, "updated": 1, "unchanged": 0, "duplicate": 1, "rejected": 1,
-                                           "warning": 1, "skipped": 0}
+    assert (
+        plan.counts
+        == plan2.counts
+        == {"new": 4501, "updated": 1, "unchanged": 0, "duplicate": 1, "rejected": 1, "warning": 1, "skipped": 0}
+    )
     assert [(p.kind, p.row, p.reason) for p in plan.problems] == [(p.kind, p.row, p.reason) for p in plan2.problems]
     assert result.message == result2.message and result.written
     assert everything(store) == everything(twin)
     # Every new member's journal entry is its stored record, as members.snapshot() reads it.
-    entries = store.conn.execute("SELECT row_id, after FROM journal WHERE batch_id = ? AND op = 'insert'", (result.batch_id,)).fetchall()
+    entries = store.conn.execute(
+        "SELECT row_id, after FROM journal WHERE batch_id = ? AND op = 'insert'", (result.batch_id,)
+    ).fetchall()
     assert len(entries) == 4501
-    for row_id, after in entries[:: 500]:
+    for row_id, after in entries[::500]:
         assert json.loads(after) == members.snapshot(store, row_id)
     assert store.conn.execute("SELECT count(DISTINCT uid), count(*) FROM members").fetchone()[:] == (4502, 4502)
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -103,8 +118,10 @@ def test_the_same_file_twice_and_a_file_with_nothing_new(store, tmp_path):
 def test_a_failure_in_the_writer_leaves_nothing_behind(store, tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", {"s": [HEADER, *people(3000)]})
     # A database that refuses the batch's journal rows, half way through the writer's work.
-    store.conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON journal WHEN NEW.batch_id IS NOT NULL"
-                       " BEGIN SELECT RAISE(ABORT, 'refused'); END")
+    store.conn.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON journal WHEN NEW.batch_id IS NOT NULL"
+        " BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
     before = table_counts(store)
     with pytest.raises(ServiceError, match="没有写入任何内容"):
         run(store, path, parallel=True)

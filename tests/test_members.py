@@ -7,12 +7,12 @@ import sqlite3
 from datetime import date, datetime
 
 import pytest
+from conftest import UNIT, make_id
 
 from clerk.domain import idcard
-from clerk.reports import dashboard
 from clerk.registry import members, search
+from clerk.reports import dashboard
 from clerk.store.store import ServiceError, Store, new_uid, now
-from conftest import UNIT, make_id
 
 
 def count(store: Store, table: str) -> int:
@@ -430,8 +430,14 @@ def test_dashboard_figures_on_a_fixed_day(store):
         ids.append(
             members.register(
                 store,
-                {"name": name, "id_number": make_id(seq=20 + i), "joined_on": joined, "migrant": migrant,
-                 "new_form": new_form, "org_id": org},
+                {
+                    "name": name,
+                    "id_number": make_id(seq=20 + i),
+                    "joined_on": joined,
+                    "migrant": migrant,
+                    "new_form": new_form,
+                    "org_id": org,
+                },
             )
         )
     members.change_status(store, ids[-1], "退会", "本人申请")  # left: no longer counted

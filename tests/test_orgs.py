@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import make_id
 from hypothesis import given
 from hypothesis import strategies as st
+from org_sample import code, counts, township
 
 from clerk.domain import organisation as rules
 from clerk.domain import uscc
-from clerk.reports import coverage
 from clerk.registry import demo, members, organisations, transfers
+from clerk.reports import coverage
 from clerk.store.store import ServiceError, Store
-from conftest import make_id
-from org_sample import code, counts, township
 
 # -- credit codes -------------------------------------------------------------------------------
 
@@ -353,10 +353,9 @@ def test_the_demo_township_still_builds(tmp_path):
     store = Store(tmp_path / "demo.db")
     demo.build(store, count=30)
     (root,) = organisations.tree(store)
-    assert root.total_members == store.conn.execute(
-        "SELECT count(*) FROM members WHERE status = '在册' AND org_id IS NOT NULL"
-    ).fetchone()[0]
-    assert all(
-        uscc.is_valid(r[0]) for r in store.conn.execute("SELECT uscc FROM organisations WHERE uscc IS NOT NULL")
+    assert (
+        root.total_members
+        == store.conn.execute("SELECT count(*) FROM members WHERE status = '在册' AND org_id IS NOT NULL").fetchone()[0]
     )
+    assert all(uscc.is_valid(r[0]) for r in store.conn.execute("SELECT uscc FROM organisations WHERE uscc IS NOT NULL"))
     store.close()

@@ -7,14 +7,14 @@ from datetime import date
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from sync_world import make_district, make_township, register
 
 from clerk.cli import main
 from clerk.registry import members
 from clerk.reports import statistics as report
-from clerk.sync import export as sync_export, merge as sync_merge
 from clerk.store.store import ServiceError
-
-from sync_world import make_district, make_township, register
+from clerk.sync import export as sync_export
+from clerk.sync import merge as sync_merge
 
 
 @pytest.mark.parametrize(

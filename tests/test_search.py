@@ -12,11 +12,11 @@ import shutil
 from datetime import date
 
 import pytest
+from conftest import UNIT, make_id
 
 from clerk.domain import idcard
 from clerk.registry import demo, members, search, setup
 from clerk.store.store import Store, new_uid, now
-from conftest import UNIT, make_id
 
 # Hand-picked people on top of the generated ones: name -> (birth date, sequence, region).
 PEOPLE = {
@@ -180,7 +180,9 @@ def test_a_character_no_name_has_finds_nothing(roster):
 
 def test_id_prefix_in_id_order_and_masked(roster):
     page = search.search(roster, "500101", limit=500)
-    numbers = [roster.conn.execute("SELECT id_number FROM members WHERE id = ?", (r.id,)).fetchone()[0] for r in page.rows]
+    numbers = [
+        roster.conn.execute("SELECT id_number FROM members WHERE id = ?", (r.id,)).fetchone()[0] for r in page.rows
+    ]
     assert numbers == sorted(numbers) and all(n.startswith("500101") for n in numbers)
     assert [r.id for r in page.rows] == expected(roster, "500101")
     full = make_id("19900101", 11, "500101")
@@ -303,7 +305,12 @@ def test_a_renamed_member_is_found_by_the_new_name_only(roster):
     assert wang in everything(roster, "wxm") and wang in everything(roster, "wangxiaomin")
     for q in ("小明", "王小明", "wangxiaoming"):
         assert wang not in everything(roster, q), q
-    assert roster.conn.execute("SELECT count(*) FROM member_name_grams WHERE member_id = ? AND gram = '小'", (wang,)).fetchone()[0] == 0
+    assert (
+        roster.conn.execute(
+            "SELECT count(*) FROM member_name_grams WHERE member_id = ? AND gram = '小'", (wang,)
+        ).fetchone()[0]
+        == 0
+    )
 
 
 # -- one organisation ------------------------------------------------------------------------------

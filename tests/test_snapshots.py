@@ -5,11 +5,11 @@ The sample township and a frozen 'today' (sample.FIXED_TODAY) make every run dra
 
 from __future__ import annotations
 
+from conftest import make_id
+from sample import id_of, sample  # noqa: F401  (fixture)
 from textual.widgets import Input
 
 from clerk.tui.app import make_app
-from conftest import make_id
-from sample import id_of, sample  # noqa: F401  (fixture)
 
 SIZE = (80, 24)
 

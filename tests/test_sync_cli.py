@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
+from sync_world import make_district, make_township, register
 
 from clerk.cli import main
-
-from sync_world import make_district, make_township, register
 
 
 def _run(db, *args):

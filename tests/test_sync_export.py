@@ -8,13 +8,13 @@ import subprocess
 
 import openpyxl
 import pytest
+from sync_world import make_township, person, register
 
 from clerk.registry import members
-
-from clerk.sync import export as sync_export, reader as sync_file, format as sync_format
 from clerk.store.store import ServiceError
-
-from sync_world import make_township, person, register
+from clerk.sync import export as sync_export
+from clerk.sync import format as sync_format
+from clerk.sync import reader as sync_file
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def _rows(ws):
 
 def test_export_writes_every_sheet_with_text_cells_and_no_formulas(town, tmp_path):
     store, orgs = town
-    register(store, 1, orgs[1], notes="=HYPERLINK(\"http://x\")", job="+拣货")
+    register(store, 1, orgs[1], notes='=HYPERLINK("http://x")', job="+拣货")
     register(store, 2, orgs[2], card_no="0012")
     result = sync_export.export(store, out_dir=tmp_path / "out")
     assert result.path.name == "500101001_000001-000005.xlsx"
@@ -100,7 +100,9 @@ def test_password_round_trip(town, tmp_path):
 def test_text_that_xml_cannot_hold_is_cleaned_consistently(town, tmp_path):
     store, orgs = town
     mid = register(store, 1, orgs[1])
-    store.conn.execute("UPDATE members SET notes = ?, job = ? WHERE id = ?", ("换行\r\n与\x07铃 & <标签>", " 前后空格 ", mid))
+    store.conn.execute(
+        "UPDATE members SET notes = ?, job = ? WHERE id = ?", ("换行\r\n与\x07铃 & <标签>", " 前后空格 ", mid)
+    )
     result = sync_export.export(store, out_dir=tmp_path)
     state = sync_file.read(result.path).members[0]
     assert state.values["notes"] == "换行\r\n与铃 & <标签>"
@@ -120,10 +122,19 @@ def test_libreoffice_opens_the_sync_file(town, tmp_path):
     out = tmp_path / "csv"
     # Sheet 3 (会员), UTF-8, as shown.
     subprocess.run(
-        [_soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--convert-to",
-         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,3", "--outdir", str(out),
-         str(result.path)],
-        check=True, capture_output=True, timeout=120,
+        [
+            _soffice(),
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,3",
+            "--outdir",
+            str(out),
+            str(result.path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     produced = list(out.glob("*.csv"))
     assert produced

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from sync_world import make_district, make_township, make_unit, person, register
 
 from clerk.registry import members
-
-from clerk.sync import export as sync_export, format as sync_format, merge as sync_merge
 from clerk.store.store import ServiceError
-
-from sync_world import make_district, make_township, make_unit, person, register
+from clerk.sync import export as sync_export
+from clerk.sync import format as sync_format
+from clerk.sync import merge as sync_merge
 
 
 @pytest.fixture
@@ -64,8 +64,12 @@ def test_merge_applies_a_file_once_and_journals_it(world, tmp_path):
     org = district.conn.execute("SELECT name FROM organisations WHERE id = ?", (row["org_id"],)).fetchone()[0]
     assert org.startswith("青山第1")
     # Searchable at the district like a member registered there.
-    assert row["name_pinyin"] and district.conn.execute(
-        "SELECT count(*) FROM member_name_grams WHERE member_id = ?", (row["id"],)).fetchone()[0]
+    assert (
+        row["name_pinyin"]
+        and district.conn.execute(
+            "SELECT count(*) FROM member_name_grams WHERE member_id = ?", (row["id"],)
+        ).fetchone()[0]
+    )
     journal = district.conn.execute("SELECT unit_code, op FROM journal WHERE tbl = 'members'").fetchall()
     assert [tuple(r) for r in journal] == [("500101001", "insert")]
     source = district.conn.execute("SELECT code, name, last_seq FROM sync_sources").fetchone()

@@ -5,18 +5,19 @@ from __future__ import annotations
 import shutil
 
 import openpyxl
+from sync_world import make_district, make_township, register
 from textual.widgets import Button, DataTable, Input, SelectionList, Static
 
-from clerk.tui.app import make_app
-from clerk.sync import export as sync_export, reader as sync_file, merge as sync_merge
 from clerk.store.store import Store
+from clerk.sync import export as sync_export
+from clerk.sync import merge as sync_merge
+from clerk.sync import reader as sync_file
+from clerk.tui.app import make_app
+from clerk.tui.reports.report_screen import ReportScreen
 from clerk.tui.sync.conflict_dialog import ConflictDialog
 from clerk.tui.sync.conflicts_screen import ConflictsScreen
 from clerk.tui.sync.export_screen import ExportScreen
 from clerk.tui.sync.merge_screen import MergeScreen
-from clerk.tui.reports.report_screen import ReportScreen
-
-from sync_world import make_district, make_township, register
 
 
 def _text(screen, selector: str) -> str:

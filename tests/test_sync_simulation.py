@@ -14,11 +14,12 @@ import json
 import random
 import shutil
 
+from sync_world import make_district, make_township, person, records
+
 from clerk.domain import choices
 from clerk.registry import members, transfers
-from clerk.sync import export as sync_export, merge as sync_merge
-
-from sync_world import make_district, make_township, person, records
+from clerk.sync import export as sync_export
+from clerk.sync import merge as sync_merge
 
 ROUNDS = 5
 
@@ -36,8 +37,12 @@ class World:
 
     def live(self, t: int) -> list[dict]:
         store = self.towns[t][0]
-        return [dict(r) for r in store.conn.execute(
-            "SELECT * FROM members WHERE status = ? AND deleted_at IS NULL ORDER BY id", (choices.LIVE,))]
+        return [
+            dict(r)
+            for r in store.conn.execute(
+                "SELECT * FROM members WHERE status = ? AND deleted_at IS NULL ORDER BY id", (choices.LIVE,)
+            )
+        ]
 
     def step(self, t: int) -> None:
         store, orgs = self.towns[t]
@@ -77,8 +82,11 @@ class World:
         to_store, to_orgs = self.towns[to]
         transfers.transfer_out(store, m["id"], to_store.require_unit().name, on="2026-06-01")
         transfers.transfer_in(
-            to_store, {"id_number": m["id_number"], "name": m["name"], "phone": m["phone"]},
-            self.rng.choice(to_orgs[1:]), store.require_unit().name, on="2026-06-01",
+            to_store,
+            {"id_number": m["id_number"], "name": m["name"], "phone": m["phone"]},
+            self.rng.choice(to_orgs[1:]),
+            store.require_unit().name,
+            on="2026-06-01",
         )
         self.where[m["id_number"]] = to
         return True
@@ -118,15 +126,25 @@ def _assert_district_holds_townships(world: World) -> None:
     assert town_transfers <= district_transfers
     # The organisation tree's member figures (kept in bulk during a merge) match a full recount.
     conn = world.district.conn
-    kept = {r[0]: tuple(r[1:]) for r in conn.execute("SELECT org_id, members, migrant, new_form FROM org_member_counts WHERE members > 0")}
-    counted = {r[0]: tuple(r[1:]) for r in conn.execute(
-        "SELECT coalesce(org_id, 0), count(*), sum(migrant != 0), count(new_form) FROM members"
-        " WHERE status = '在册' AND deleted_at IS NULL GROUP BY 1")}
+    kept = {
+        r[0]: tuple(r[1:])
+        for r in conn.execute("SELECT org_id, members, migrant, new_form FROM org_member_counts WHERE members > 0")
+    }
+    counted = {
+        r[0]: tuple(r[1:])
+        for r in conn.execute(
+            "SELECT coalesce(org_id, 0), count(*), sum(migrant != 0), count(new_form) FROM members"
+            " WHERE status = '在册' AND deleted_at IS NULL GROUP BY 1"
+        )
+    }
     assert kept == counted
     # Each record's history starts with the state it was inserted in, as the district stored it.
-    for row_id, after in conn.execute("SELECT row_id, after FROM journal WHERE tbl = 'members' AND op = 'insert' LIMIT 50"):
+    for row_id, after in conn.execute(
+        "SELECT row_id, after FROM journal WHERE tbl = 'members' AND op = 'insert' LIMIT 50"
+    ):
         first_update = conn.execute(
-            "SELECT before FROM journal WHERE tbl = 'members' AND row_id = ? AND op != 'insert' ORDER BY seq LIMIT 1", (row_id,)
+            "SELECT before FROM journal WHERE tbl = 'members' AND row_id = ? AND op != 'insert' ORDER BY seq LIMIT 1",
+            (row_id,),
         ).fetchone()
         expected = json.loads(first_update[0]) if first_update else members.snapshot(world.district, row_id)
         assert json.loads(after) == expected
@@ -178,7 +196,8 @@ def test_three_townships_over_rounds_of_export_and_merge(tmp_path):
     assert sync_merge.conflicts(world.district) == []
     _assert_district_holds_townships(world)
     live = world.district.conn.execute(
-        "SELECT count(*) FROM members WHERE status = '在册' AND deleted_at IS NULL").fetchone()[0]
+        "SELECT count(*) FROM members WHERE status = '在册' AND deleted_at IS NULL"
+    ).fetchone()[0]
     assert live == sum(len(world.live(t)) for t in range(3)) == len(world.where)
 
     # Then the district edits a record a township also edits: a conflict, resolved as the township has it.
@@ -207,8 +226,12 @@ def test_three_townships_over_rounds_of_export_and_merge(tmp_path):
     sync_merge.resolve(world.district, open_["both_changed"].id, "township")
     assert members.get(world.district, d_id)["phone"] == "13900000002"
     sync_merge.resolve(world.district, open_["live_twice"].id, "transfer")
-    twins = {r["unit_code"]: r["status"] for r in world.district.conn.execute(
-        "SELECT unit_code, status FROM members WHERE id_number = ?", (twin["id_number"],))}
+    twins = {
+        r["unit_code"]: r["status"]
+        for r in world.district.conn.execute(
+            "SELECT unit_code, status FROM members WHERE id_number = ?", (twin["id_number"],)
+        )
+    }
     assert twins == {"500101002": "转出", "500101003": "在册"}  # the later registration stays
     assert sync_merge.conflicts(world.district) == []
     # Resolutions are journaled at the district with the district's code.
@@ -218,7 +241,9 @@ def test_three_townships_over_rounds_of_export_and_merge(tmp_path):
     assert journaled >= 5
 
     # The townships catch up (石桥 transfers its record out); the next merge needs no clerk.
-    old = world.towns[1][0].conn.execute("SELECT id FROM members WHERE id_number = ?", (twin["id_number"],)).fetchone()[0]
+    old = (
+        world.towns[1][0].conn.execute("SELECT id FROM members WHERE id_number = ?", (twin["id_number"],)).fetchone()[0]
+    )
     transfers.transfer_out(world.towns[1][0], old, "柳林街道总工会")
     t_values = members.form_values(members.get(store, target["id"]))
     members.update(store, target["id"], {**t_values, "card_no": "QX-0001"})

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import make_id
+from org_sample import counts, township
 
 from clerk.registry import members, organisations, transfers
 from clerk.store.store import ServiceError
-from conftest import make_id
-from org_sample import counts, township
 
 
 @pytest.fixture
@@ -36,7 +36,10 @@ def test_transfer_within_the_township(store, town):
     assert members.get(store, town["张三"])["org_name"] == "石桥机械制造有限公司工会"
     row = store.conn.execute("SELECT * FROM transfers WHERE id = ?", (outcome.transfer_id,)).fetchone()
     assert (row["from_org_id"], row["to_org_id"], row["transferred_on"], row["reason"]) == (
-        town["shunda"], town["jixie"], "2025-02-01", "换工作"
+        town["shunda"],
+        town["jixie"],
+        "2025-02-01",
+        "换工作",
     )
     # the transfer row is journaled with uids a district can resolve
     ((op, _, after),) = journal(store, "transfers", outcome.transfer_id)
@@ -91,8 +94,12 @@ def test_transfer_in_brings_back_the_same_record(store, town):
     transfers.transfer_out(store, town["李四"], "沙坪坝区某街道总工会", "2025-03-01")
     before = counts(store)
     outcome = transfers.transfer_in(
-        store, {"id_number": make_id("19900101", 12), "phone": "13900001111"}, town["jixie"],
-        "沙坪坝区某街道总工会", "2025-05-01", "回乡就业",
+        store,
+        {"id_number": make_id("19900101", 12), "phone": "13900001111"},
+        town["jixie"],
+        "沙坪坝区某街道总工会",
+        "2025-05-01",
+        "回乡就业",
     )
     assert (outcome.member_id, outcome.created) == (town["李四"], False)
     after = counts(store)
@@ -100,7 +107,10 @@ def test_transfer_in_brings_back_the_same_record(store, town):
     assert after["transfers"] == before["transfers"] + 1
     record = members.get(store, town["李四"])
     assert (record["status"], record["status_note"], record["org_name"], record["phone"]) == (
-        "在册", None, "石桥机械制造有限公司工会", "13900001111"
+        "在册",
+        None,
+        "石桥机械制造有限公司工会",
+        "13900001111",
     )
     row = store.conn.execute("SELECT * FROM transfers WHERE id = ?", (outcome.transfer_id,)).fetchone()
     assert (row["from_outside"], row["to_org_id"]) == ("沙坪坝区某街道总工会", town["jixie"])
@@ -108,16 +118,27 @@ def test_transfer_in_brings_back_the_same_record(store, town):
 
 def test_transfer_in_registers_a_new_member_when_there_is_no_record(store, town):
     outcome = transfers.transfer_in(
-        store, {"id_number": make_id("19950505", 31), "name": "新来的"}, town["shunda"], "江北区某镇总工会", "2025-04-01"
+        store,
+        {"id_number": make_id("19950505", 31), "name": "新来的"},
+        town["shunda"],
+        "江北区某镇总工会",
+        "2025-04-01",
     )
     assert outcome.created
     record = members.get(store, outcome.member_id)
     assert (record["name"], record["status"], record["org_id"], record["joined_on"]) == (
-        "新来的", "在册", town["shunda"], "2025-04-01"
+        "新来的",
+        "在册",
+        town["shunda"],
+        "2025-04-01",
     )
     (stint_outside, stint_here) = transfers.org_history(store, outcome.member_id)
     assert (stint_outside.place, stint_outside.outside) == ("江北区某镇总工会", True)
-    assert (stint_here.place, stint_here.came_by, stint_here.span) == ("顺达快递有限公司工会", "外乡镇转入", "2025-04-01 至今")
+    assert (stint_here.place, stint_here.came_by, stint_here.span) == (
+        "顺达快递有限公司工会",
+        "外乡镇转入",
+        "2025-04-01 至今",
+    )
 
 
 @pytest.mark.parametrize(
@@ -146,7 +167,9 @@ def test_the_history_lists_every_organisation(store, town):
     who = town["张三"]
     transfers.transfer(store, who, town["jixie"], "2024-06-01", "换工作")
     transfers.transfer_out(store, who, "沙坪坝区某街道总工会", "2024-09-01", "搬家")
-    transfers.transfer_in(store, {"id_number": make_id("19900101", 11)}, town["jiazheng"], "沙坪坝区某街道总工会", "2025-01-10")
+    transfers.transfer_in(
+        store, {"id_number": make_id("19900101", 11)}, town["jiazheng"], "沙坪坝区某街道总工会", "2025-01-10"
+    )
     history = transfers.org_history(store, who)
     assert [(s.place, s.outside, s.span, s.came_by, s.reason) for s in history] == [
         ("顺达快递有限公司工会", False, "2024-03-01 至 2024-06-01", "入会登记", None),

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from conftest import make_id
+from sample import rendered, sample, wait_until  # noqa: F401  (fixture)
 from textual.command import CommandList
 from textual.widgets import Footer, Static
 
-from clerk.tui.app import make_app
 from clerk.registry import members
+from clerk.tui.app import make_app
 from clerk.tui.home import FIGURES, Figure, HomeScreen
 from clerk.tui.members.member_form import MemberFormScreen
 from clerk.tui.members.member_list import MemberListScreen
-from conftest import make_id
-from sample import rendered, sample, wait_until  # noqa: F401  (fixture)
 
 
 def figures_shown(app) -> dict[str, str]:
@@ -76,8 +76,11 @@ async def test_the_footer_shows_the_keys_of_the_home_screen(store, sample):
     app = make_app(store.path, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        shown = {binding.description for _, binding, enabled, *_ in app.screen.active_bindings.values()
-                 if binding.show and enabled}
+        shown = {
+            binding.description
+            for _, binding, enabled, *_ in app.screen.active_bindings.values()
+            if binding.show and enabled
+        }
         assert {"会员名册", "登记会员", "退出"} <= shown
         assert app.screen.query_one(Footer).show_command_palette and app.COMMAND_PALETTE_BINDING == "ctrl+p"
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, OptionList, Select, Static
-
-from clerk.tui.app import make_app
-from clerk.importing import batches as import_batches
 from conftest import make_id
 from roster_sample import HEADER, people, write_xlsx
+from textual.widgets import DataTable, OptionList, Select, Static
+
+from clerk.importing import batches as import_batches
+from clerk.tui.app import make_app
 
 SIZE = (80, 24)
 
@@ -108,7 +108,11 @@ async def test_batch_history_shows_batches_and_undoes_one_after_confirming(store
         await pilot.press("b")
         await pilot.pause()
         table = app.screen.query_one("#batches", DataTable)
-        assert table.row_count == 1 and table.get_row_at(0)[0] == f"#{result.batch_id}" and table.get_row_at(0)[2] == "a.xlsx"
+        assert (
+            table.row_count == 1
+            and table.get_row_at(0)[0] == f"#{result.batch_id}"
+            and table.get_row_at(0)[2] == "a.xlsx"
+        )
         detail = text(app, "#detail-text")
         assert "SHA-256" in detail and "新入会 3" in detail and "B 姓名→姓名" in detail
         await pilot.press("u")

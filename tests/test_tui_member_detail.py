@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from sample import id_of, notifications, rendered, sample  # noqa: F401  (fixture)
 from textual.widgets import DataTable, Input, Select, Static
 
-from clerk.tui.app import make_app
 from clerk.registry import members
+from clerk.tui.app import make_app
 from clerk.tui.home import HomeScreen
 from clerk.tui.members.member_detail import MemberDetailScreen
 from clerk.tui.members.status_dialog import StatusDialog
-from sample import id_of, notifications, rendered, sample  # noqa: F401  (fixture)
 
 
 def record_text(app) -> str:
@@ -42,8 +42,17 @@ async def test_the_detail_shows_the_full_id_and_everything_derived(store, sample
         await open_detail(pilot, sample["张三"])
         text = record_text(app)
         assert id_of("张三") in text  # the full number, only here
-        for expected in ("张三", "男", "1990-01-01", "重庆市万州区", "13812340011", "顺达快递公司工会",
-                         "快递员", "2025-06-02", "在册"):
+        for expected in (
+            "张三",
+            "男",
+            "1990-01-01",
+            "重庆市万州区",
+            "13812340011",
+            "顺达快递公司工会",
+            "快递员",
+            "2025-06-02",
+            "在册",
+        ):
             assert expected in text
         lines = {line.split()[0]: line.split()[1:] for line in text.splitlines() if line.strip()}
         assert lines["农民工"] == ["是"] and lines["困难职工"] == ["否"] and lines["备注"] == ["—"]

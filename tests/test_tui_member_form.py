@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from conftest import make_id
+from sample import FIXED_TODAY, id_of, notifications, rendered, sample  # noqa: F401  (fixture)
 from textual.widgets import Checkbox, Input, Select, Static
 
-from clerk.tui.app import make_app
 from clerk.registry import members
+from clerk.tui.app import make_app
 from clerk.tui.home import HomeScreen
 from clerk.tui.members.member_detail import MemberDetailScreen
 from clerk.tui.members.member_form import MemberFormScreen
-from conftest import make_id
-from sample import FIXED_TODAY, id_of, notifications, rendered, sample  # noqa: F401  (fixture)
 
 NEW_ID = make_id("19900101", 22)  # 张小红's number: not in the sample
 

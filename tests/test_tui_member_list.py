@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Static
-
-from clerk.tui.app import make_app
-from clerk.domain import idcard
-from clerk.registry import members
-from clerk.tui.members.member_detail import MemberDetailScreen
-from clerk.tui.members.member_list import PAGE, MemberListScreen
 from conftest import make_id
 from sample import PEOPLE, id_of, rendered, sample  # noqa: F401  (fixture)
+from textual.widgets import DataTable, Input, Static
+
+from clerk.domain import idcard
+from clerk.registry import members
+from clerk.tui.app import make_app
+from clerk.tui.members.member_detail import MemberDetailScreen
+from clerk.tui.members.member_list import PAGE, MemberListScreen
 
 
 def table_rows(app) -> list[list[str]]:
@@ -142,8 +142,10 @@ async def test_down_arrow_moves_from_the_search_box_to_the_table(store, sample):
 
 async def test_long_lists_load_page_by_page_as_the_cursor_moves(store):
     for seq in range(PAGE + 30):
-        members.register(store, {"name": f"王{'一二三四五六七八九十'[seq % 10]}", "id_number": make_id(seq=seq),
-                                 "joined_on": "2025-01-01"})
+        members.register(
+            store,
+            {"name": f"王{'一二三四五六七八九十'[seq % 10]}", "id_number": make_id(seq=seq), "joined_on": "2025-01-01"},
+        )
     app = make_app(store.path, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_list(pilot)

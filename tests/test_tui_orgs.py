@@ -4,24 +4,24 @@ the organisation tree (update with `pytest --snapshot-update`)."""
 from __future__ import annotations
 
 import pytest
+from conftest import make_id
+from org_sample import code, township
+from sample import notifications, rendered, wait_until
 from textual.widgets import Button, Input, Select, Static, Tree
 
-from clerk.tui.app import make_app
 from clerk.registry import members, organisations, transfers
-from clerk.tui.orgs.dissolve_dialog import DissolveDialog
+from clerk.tui.app import make_app
 from clerk.tui.home import HomeScreen
 from clerk.tui.members.member_detail import MemberDetailScreen
 from clerk.tui.members.member_form import MemberFormScreen
 from clerk.tui.members.member_list import MemberListScreen
+from clerk.tui.members.transfer_dialog import TransferDialog
+from clerk.tui.members.transfer_in import TransferInScreen
+from clerk.tui.orgs.dissolve_dialog import DissolveDialog
 from clerk.tui.orgs.org_form import OrgFormScreen
 from clerk.tui.orgs.org_picker import OrgField, OrgPickerScreen
 from clerk.tui.orgs.org_summary import OrgSummaryScreen
 from clerk.tui.orgs.org_tree import OrgTreeScreen
-from clerk.tui.members.transfer_dialog import TransferDialog
-from clerk.tui.members.transfer_in import TransferInScreen
-from conftest import make_id
-from org_sample import code, township
-from sample import notifications, rendered, wait_until
 
 SIZE = (80, 24)
 
@@ -187,7 +187,9 @@ async def test_dissolving_a_village_with_enterprises_under_it_is_refused(store, 
         await pilot.press("d")
         await pilot.pause()
         await click(pilot, "#ok")
-        assert "下面还有下级工会（柳林家政服务中心工会）" in rendered(pilot.app.screen.query_one("#error", Static).content)
+        assert "下面还有下级工会（柳林家政服务中心工会）" in rendered(
+            pilot.app.screen.query_one("#error", Static).content
+        )
         await pilot.press("escape")
         await pilot.pause()
         assert organisations.get(store, town["binjiang"])["status"] == "正常"
@@ -350,7 +352,9 @@ def test_org_tree_snapshot(snap_compare, store, town):
 
 async def test_a_big_township_builds_its_tree_as_it_is_opened(store):
     root = organisations.create(store, {"name": "大镇总工会", "kind": "乡镇(街道)总工会"})
-    villages = [organisations.create(store, {"name": f"{v}村工会", "kind": "村(社区)工会", "parent_id": root}) for v in "东西"]
+    villages = [
+        organisations.create(store, {"name": f"{v}村工会", "kind": "村(社区)工会", "parent_id": root}) for v in "东西"
+    ]
     for i in range(320):
         organisations.create(store, {"name": f"第{i:03d}联合工会", "kind": "联合工会", "parent_id": villages[i % 2]})
     async with make_app(store.path, store=store).run_test(size=SIZE) as pilot:

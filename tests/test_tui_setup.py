@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from sample import notifications, rendered
 from textual.widgets import Input, Static
 
-from clerk.tui.app import make_app
 from clerk.store.store import Store
+from clerk.tui.app import make_app
 from clerk.tui.home import HomeScreen
 from clerk.tui.setup_screen import SetupScreen
-from sample import notifications, rendered
 
 
 def error_text(app, key: str) -> str:

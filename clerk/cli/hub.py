@@ -56,7 +56,10 @@ def hub_status(url: str) -> None:
         f"{s.unit.name}（{s.unit.level_label} {s.unit.code}）  PostgreSQL {s.server}  结构版本 {s.schema_version}",
         highlight=False,
     )
-    console.print(f"会员 {s.members:,} 人，基层工会组织 {s.organisations:,} 个，待处理冲突 {s.open_conflicts} 条。", highlight=False)
+    console.print(
+        f"会员 {s.members:,} 人，基层工会组织 {s.organisations:,} 个，待处理冲突 {s.open_conflicts} 条。",
+        highlight=False,
+    )
     table = Table(title="已合并的单位")
     for col in ("单位代码", "单位名称", "合并到序号", "文件数", "最近合并"):
         table.add_column(col, no_wrap=True)

@@ -15,12 +15,22 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from clerk.importing import batches as import_batches, mappings as import_mappings, error_report as import_report, pipeline as importer
-
-from clerk.registry import organisations
+from clerk.importing import (
+    batches as import_batches,
+)
+from clerk.importing import (
+    error_report as import_report,
+)
+from clerk.importing import (
+    mappings as import_mappings,
+)
+from clerk.importing import (
+    pipeline as importer,
+)
 from clerk.importing.plan import Plan
-from clerk.store.store import ServiceError, Store, open_store
+from clerk.registry import organisations
 from clerk.spreadsheets import columns
+from clerk.store.store import ServiceError, Store, open_store
 
 console = Console()
 err_console = Console(stderr=True)
@@ -49,13 +59,28 @@ def _short(sha: str) -> str:
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--org", "org_ref", help="导入到哪个工会组织（编号、完整名称或统一社会信用代码）；表中“工作单位”能对上组织名称的行以表中为准。")
+@click.option(
+    "--org",
+    "org_ref",
+    help="导入到哪个工会组织（编号、完整名称或统一社会信用代码）；表中“工作单位”能对上组织名称的行以表中为准。",
+)
 @click.option("--dry-run", is_flag=True, help="只检查、预览，不写入数据库。")
-@click.option("--update-existing", is_flag=True, help="库中已有的会员，用花名册中填写的信息更新（默认不改动已有会员）。")
-@click.option("--errors-to", type=click.Path(path_type=Path), help="错误报告 .xlsx 写到这里（默认：exports/ 文件夹，有未导入的行时自动生成）。")
+@click.option(
+    "--update-existing", is_flag=True, help="库中已有的会员，用花名册中填写的信息更新（默认不改动已有会员）。"
+)
+@click.option(
+    "--errors-to",
+    type=click.Path(path_type=Path),
+    help="错误报告 .xlsx 写到这里（默认：exports/ 文件夹，有未导入的行时自动生成）。",
+)
 @click.option("--show", "show", default=50, show_default=True, help="最多列出多少个问题行（0 = 全部）。")
-@click.option("--map", "maps", multiple=True, metavar="[工作表!]列=字段",
-              help="更正某一列导入为什么，如 --map E=手机号码、--map 联系方式=不导入、--map 花名册!F=身份证号码；可重复。")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="[工作表!]列=字段",
+    help="更正某一列导入为什么，如 --map E=手机号码、--map 联系方式=不导入、--map 花名册!F=身份证号码；可重复。",
+)
 @click.option("--save-mapping", is_flag=True, help="把（更正后的）列对应关系保存下来，下次同样表头的文件自动套用。")
 @click.option("--no-org-match", is_flag=True, help="不按“工作单位”列匹配工会组织，全部导入 --org 指定的组织。")
 @click.pass_context
@@ -84,7 +109,9 @@ def import_command(
     refused = 0
     for path in files:
         try:
-            _import_one(store, path, options, dry_run, errors_to if len(files) == 1 else None, show, maps, save_mapping, seen)
+            _import_one(
+                store, path, options, dry_run, errors_to if len(files) == 1 else None, show, maps, save_mapping, seen
+            )
         except ServiceError as exc:
             refused += 1
             err_console.print(f"[bold red]没有导入“{path.name or path}”：[/]{exc}")
@@ -93,11 +120,22 @@ def import_command(
         sys.exit(1)
 
 
-def _import_one(store: Store, path: Path, options: importer.Options, dry_run: bool, errors_to: Path | None,
-                show: int, maps: tuple[str, ...], save_mapping: bool, seen: importer.SeenIds) -> None:
+def _import_one(
+    store: Store,
+    path: Path,
+    options: importer.Options,
+    dry_run: bool,
+    errors_to: Path | None,
+    show: int,
+    maps: tuple[str, ...],
+    save_mapping: bool,
+    seen: importer.SeenIds,
+) -> None:
     console.rule(f"[bold]{path.name}")
     # The backup before the batch is taken while the file is read (on the other core).
-    early = None if dry_run or not path.is_file() else importer.EarlyBackup(store.path, writer=importer.big_roster(path))
+    early = (
+        None if dry_run or not path.is_file() else importer.EarlyBackup(store.path, writer=importer.big_roster(path))
+    )
     try:
         scan = importer.scan(store, path)
     except ServiceError:
@@ -159,8 +197,12 @@ def _import_one(store: Store, path: Path, options: importer.Options, dry_run: bo
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     )
 
 
@@ -210,7 +252,9 @@ def _show_scan(scan: importer.FileScan) -> None:
         for col in layout.columns:
             if not col.label and col.field is None:
                 continue
-            target = columns.label_of(col.field) if col.field not in (None, columns.KNOWN_IGNORED) else "[dim]（不导入）[/]"
+            target = (
+                columns.label_of(col.field) if col.field not in (None, columns.KNOWN_IGNORED) else "[dim]（不导入）[/]"
+            )
             if col.field in columns.REPORT_COLUMNS:
                 target = f"[dim]{columns.REPORT_COLUMNS[col.field]}（错误报告的列）[/]"
             how = col.how if col.field in columns.FIELDS or col.how.startswith("与") else ""
@@ -271,9 +315,16 @@ def batches_list(ctx: click.Context, limit: int) -> None:
     for b in rows:
         status = "[dim]已撤销[/]" if b["status"] == "undone" else "已导入"
         table.add_row(
-            f"#{b['id']}", b["created_at"].replace("T", " ")[5:16], b["file_name"], b["file_sha256"][:8],
-            f"{b['new_count']:,}", f"{b['updated_count']:,}", f"{b['unchanged_count']:,}",
-            f"{b['duplicate_count']:,}", f"{b['rejected_count']:,}", status,
+            f"#{b['id']}",
+            b["created_at"].replace("T", " ")[5:16],
+            b["file_name"],
+            b["file_sha256"][:8],
+            f"{b['new_count']:,}",
+            f"{b['updated_count']:,}",
+            f"{b['unchanged_count']:,}",
+            f"{b['duplicate_count']:,}",
+            f"{b['rejected_count']:,}",
+            status,
         )
     console.print(table)
 
@@ -321,7 +372,9 @@ def batches_show(ctx: click.Context, batch_id: int, limit: int) -> None:
         table.add_column("原因", ratio=1)
         table.add_column("已补上", no_wrap=True)
         for r in shown:
-            table.add_row(r["sheet"], str(r["row_number"]), r["reason"], f"#{r['resolved_by']}" if r["resolved_by"] else "")
+            table.add_row(
+                r["sheet"], str(r["row_number"]), r["reason"], f"#{r['resolved_by']}" if r["resolved_by"] else ""
+            )
         console.print(table)
         if len(rows) > len(shown):
             console.print(f"……还有 {len(rows) - len(shown)} 行（--rows 0 列出全部）。")
@@ -379,7 +432,9 @@ def batches_mappings(ctx: click.Context, forget: str | None) -> None:
     table = Table("编号", "来自文件", "列对应", "用过", "保存时间", box=box.SIMPLE)
     for m in saved:
         pairs = "，".join(
-            f"{label}→{columns.label_of(field)}" for label, field in zip(m["labels"], m["fields"]) if field in columns.FIELDS
+            f"{label}→{columns.label_of(field)}"
+            for label, field in zip(m["labels"], m["fields"])
+            if field in columns.FIELDS
         )
         table.add_row(m["signature"][:12], m["source"], pairs, str(m["uses"]), m["updated_at"].replace("T", " ")[:16])
     console.print(table)

@@ -15,8 +15,8 @@ from rich.table import Table
 
 from clerk.domain import choices
 from clerk.domain import organisation as rules
-from clerk.reports import coverage
 from clerk.registry import organisations, transfers
+from clerk.reports import coverage
 from clerk.store.store import ServiceError, Store, open_store
 
 console = Console()
@@ -96,8 +96,13 @@ def org_list(ctx: click.Context, query: str, show_all: bool) -> None:
         name = ("  " * depth + ("└ " if depth else "")) + node.name
         rate = rules.rate_label(rules.membership_rate(node.members, node.employees)) if node.active else "—"
         table.add_row(
-            str(node.id), name, SHORT_KINDS.get(node.kind, node.kind) if node.active else "已撤销", _num(node.members),
-            _num(node.total_members) if node.children else "", _num(node.employees), rate,
+            str(node.id),
+            name,
+            SHORT_KINDS.get(node.kind, node.kind) if node.active else "已撤销",
+            _num(node.members),
+            _num(node.total_members) if node.children else "",
+            _num(node.employees),
+            rate,
         )
         shown += 1
     if not shown:
@@ -171,7 +176,11 @@ def org_edit(ctx: click.Context, ref: str, **fields: Any) -> None:
     values = {**organisations.form_values(organisations.get(store, org_id)), **given}
     values.pop("parent_id")
     changed = organisations.update(store, org_id, values)
-    console.print("已保存修改：" + "、".join(rules.LABELS.get(k, k) for k in changed if k in rules.LABELS) if changed else "没有改动。")
+    console.print(
+        "已保存修改：" + "、".join(rules.LABELS.get(k, k) for k in changed if k in rules.LABELS)
+        if changed
+        else "没有改动。"
+    )
 
 
 @org.command("move")
@@ -191,7 +200,9 @@ def org_move(ctx: click.Context, ref: str, parent: str) -> None:
 @org.command("dissolve")
 @click.argument("ref", metavar="ORG")
 @click.option("--date", "on", default="", help="撤销日期（默认今天）")
-@click.option("--move-members-to", "move_to", default=None, help="先把在册会员全部转接到这个工会（编号或完整名称），再撤销")
+@click.option(
+    "--move-members-to", "move_to", default=None, help="先把在册会员全部转接到这个工会（编号或完整名称），再撤销"
+)
 @click.pass_context
 def org_dissolve(ctx: click.Context, ref: str, on: str, move_to: str | None) -> None:
     """撤销一个工会组织（记录保留，标为已撤销）。还有在册会员或在用下级组织时不能撤销。"""
@@ -316,7 +327,9 @@ def member_transfer(ctx: click.Context, ref: str, to: str | None, out: str | Non
 @click.option("--date", "on", default="", help="转接日期（默认今天）")
 @click.option("--reason", default="", help="转接原因")
 @click.pass_context
-def member_transfer_in(ctx: click.Context, id_number: str, to: str, origin: str, on: str, reason: str, **fields: Any) -> None:
+def member_transfer_in(
+    ctx: click.Context, id_number: str, to: str, origin: str, on: str, reason: str, **fields: Any
+) -> None:
     """从外乡镇（街道）转入一名会员。本库已有此身份证号的记录（如曾转出）时恢复为在册，不重复登记。"""
     store = _store(ctx)
     target = organisations.find(store, to)

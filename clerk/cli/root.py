@@ -39,8 +39,13 @@ def store_from(ctx: click.Context) -> Store:
 
 
 @click.group(cls=ClerkGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_path", type=click.Path(path_type=Path), envvar="CLERK_DB",
-              help="数据库文件（默认：本机用户数据目录下的 clerk.store.db；也可用环境变量 CLERK_DB）。")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    envvar="CLERK_DB",
+    help="数据库文件（默认：本机用户数据目录下的 clerk.store.db；也可用环境变量 CLERK_DB）。",
+)
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None) -> None:
     """clerk：乡镇（街道）工会会员实名制管理，离线可用。
@@ -99,7 +104,9 @@ def demo(reset: bool, count: int, no_open: bool) -> None:
 
 
 @main.command()
-@click.option("--to", "target", type=click.Path(path_type=Path), help="备份文件路径（默认：数据库旁的 backups/ 文件夹）。")
+@click.option(
+    "--to", "target", type=click.Path(path_type=Path), help="备份文件路径（默认：数据库旁的 backups/ 文件夹）。"
+)
 @click.pass_context
 def backup(ctx: click.Context, target: Path | None) -> None:
     """备份数据库（使用 SQLite 在线备份，可在使用中进行）。"""
@@ -136,8 +143,7 @@ def member_list(ctx: click.Context, query: str, limit: int) -> None:
 
     page = search.search(store_from(ctx), query, limit=limit)
     # No vertical rules and short organisation names: the seven columns fit an 80-column terminal.
-    table = Table(title=f"会员（共 {page.total_label} 人）", box=box.SIMPLE_HEAD, pad_edge=False,
-                  padding=(0, 1, 0, 0))
+    table = Table(title=f"会员（共 {page.total_label} 人）", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
     for col in ("编号", "姓名", "身份证号", "性别", "所在工会", "状态", "入会日期"):
         table.add_column(col, no_wrap=True, min_width=18 if col == "身份证号" else None)
     for r in page.rows:

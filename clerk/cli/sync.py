@@ -38,15 +38,23 @@ def _target(ctx: click.Context, url: str | None):
 
 def _hub_option(*names: str):
     return click.option(
-        *names, "hub_url", envvar="CLERK_HUB_URL", default=None, metavar="URL",
+        *names,
+        "hub_url",
+        envvar="CLERK_HUB_URL",
+        default=None,
+        metavar="URL",
         help="PostgreSQL 汇总库地址 postgresql://用户:密码@主机:端口/库名（也可用环境变量 CLERK_HUB_URL）；不填则用本机数据库。",
     )
 
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err_console, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
     )
 
 
@@ -63,8 +71,13 @@ def export_command(ctx: click.Context, full: bool, password: str | None, out_dir
     with _progress() as bar:
         task = bar.add_task("正在导出", total=None)
         result = sync_export.export(
-            store, full=full, password=password, out_dir=out_dir,
-            progress=lambda done, total, label: bar.update(task, completed=done, total=total, description=f"正在导出 {label}"),
+            store,
+            full=full,
+            password=password,
+            out_dir=out_dir,
+            progress=lambda done, total, label: bar.update(
+                task, completed=done, total=total, description=f"正在导出 {label}"
+            ),
         )
     console.print(result.message)
 
@@ -74,11 +87,17 @@ def export_command(ctx: click.Context, full: bool, password: str | None, out_dir
 @click.option("--password", default=None, help="同步文件的密码（乡镇导出时设置的）。")
 @click.option("--force-gap", is_flag=True, help="缺少中间的同步文件时仍然合并（会记录在案）。")
 @_hub_option("--into")
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="汇总库：同时合并的进程数（不同单位的文件同时合并；同一单位的文件仍按序号依次合并）。")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="汇总库：同时合并的进程数（不同单位的文件同时合并；同一单位的文件仍按序号依次合并）。",
+)
 @click.pass_context
-def merge_command(ctx: click.Context, files: tuple[Path, ...], password: str | None, force_gap: bool,
-                  hub_url: str | None, jobs: int) -> None:
+def merge_command(
+    ctx: click.Context, files: tuple[Path, ...], password: str | None, force_gap: bool, hub_url: str | None, jobs: int
+) -> None:
     """在区县数据库中合并乡镇的同步文件（可一次合并多个，按乡镇和序号排序）。
 
     加 --into postgresql://... 则合并到市级 PostgreSQL 汇总库（乡镇或区县的同步文件均可）。"""
@@ -98,8 +117,13 @@ def merge_command(ctx: click.Context, files: tuple[Path, ...], password: str | N
     with _progress() as bar:
         task = bar.add_task("正在合并", total=None)
         report = run(
-            store, files, password=password, force_gap=force_gap,
-            progress=lambda done, total, label: bar.update(task, completed=done, total=total, description=f"正在合并 {label}"),
+            store,
+            files,
+            password=password,
+            force_gap=force_gap,
+            progress=lambda done, total, label: bar.update(
+                task, completed=done, total=total, description=f"正在合并 {label}"
+            ),
         )
     if report.backup:
         console.print(f"合并前已自动备份：{report.backup}")
@@ -160,12 +184,18 @@ def conflicts_list(ctx: click.Context, show_all: bool, hub_url: str | None) -> N
         else:
             other = "两边都改了：" + "、".join(c.fields)
         status = "待处理" if c.status == "open" else f"已处理（{c.resolution}）：{c.note or ''}"
-        masked = idcard.mask(c.id_number) if c.tbl == "members" and c.id_number and len(c.id_number) == 18 else (c.id_number or "")
+        masked = (
+            idcard.mask(c.id_number)
+            if c.tbl == "members" and c.id_number and len(c.id_number) == 18
+            else (c.id_number or "")
+        )
         console.print(f"[bold]#{c.id}[/] {c.kind_label}  {c.name}  {masked}", highlight=False)
         console.print(f"    来自：{c.extra.get('source_name') or c.source_code}；{other}", highlight=False)
         console.print(f"    {status}", highlight=False)
-    console.print("处理：clerk conflicts resolve 编号 方式（同一人两处在册：transfer / keep-incoming / keep-existing；"
-                  "双方都修改：township / district）")
+    console.print(
+        "处理：clerk conflicts resolve 编号 方式（同一人两处在册：transfer / keep-incoming / keep-existing；"
+        "双方都修改：township / district）"
+    )
 
 
 @conflicts_group.command("resolve")

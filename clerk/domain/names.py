@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-
 # Middle dots used in minority names (买买提·艾力), unified to one.
 _DOTS = re.compile(r"[·•‧∙・．.]")
 
@@ -36,9 +35,24 @@ def parse(raw: object) -> str:
 # Surnames read differently from the everyday character (曾 is zeng, not ceng, as a surname):
 # a clerk types the surname reading, so the search keys must use it.
 SURNAME_READINGS = {
-    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha", "区": "ou",
-    "盖": "ge", "缪": "miao", "覃": "qin", "种": "chong", "尉": "yu", "乐": "yue", "翟": "zhai",
-    "召": "shao", "万俟": "mo qi", "尉迟": "yu chi", "长孙": "zhang sun",
+    "曾": "zeng",
+    "单": "shan",
+    "解": "xie",
+    "仇": "qiu",
+    "朴": "piao",
+    "查": "zha",
+    "区": "ou",
+    "盖": "ge",
+    "缪": "miao",
+    "覃": "qin",
+    "种": "chong",
+    "尉": "yu",
+    "乐": "yue",
+    "翟": "zhai",
+    "召": "shao",
+    "万俟": "mo qi",
+    "尉迟": "yu chi",
+    "长孙": "zhang sun",
 }
 
 
@@ -48,7 +62,7 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     for surname in (name[:2], name[:1]):
         if surname in SURNAME_READINGS and len(name) > len(surname):
             head = SURNAME_READINGS[surname].split()
-            name = name[len(surname):]
+            name = name[len(surname) :]
             break
     # Imported here: loading pypinyin's dictionaries takes about 0.3 s, which the app's start-up
     # (home screen, search) does not need to pay; the first member registered does.

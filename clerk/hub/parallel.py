@@ -14,12 +14,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable
 
-from clerk.sync import merge as sync_merge
 from clerk.store.store import ServiceError
+from clerk.sync import merge as sync_merge
 from clerk.sync.reader import BadSyncFile, read_manifest
 
 Progress = Callable[[int, int, str], None]
@@ -46,8 +46,9 @@ def plan(files: Iterable[str | Path], jobs: int, password: str | None = None) ->
     return [b for b in buckets if b]
 
 
-def _worker(url: str, files: list[Path], password: str | None, force_gap: bool, index: int, queue,
-            read_ahead: bool = True):
+def _worker(
+    url: str, files: list[Path], password: str | None, force_gap: bool, index: int, queue, read_ahead: bool = True
+):
     from clerk.hub import service as hub
 
     def progress(done: int, total: int, label: str) -> None:
@@ -58,14 +59,27 @@ def _worker(url: str, files: list[Path], password: str | None, force_gap: bool, 
     try:
         # The merge reads the next file in a helper process, handing it over pickled (about 17
         # microseconds of CPU a member, both ways): worth it only when the cores are not all busy.
-        return hub.merge(opened, files, password=password, force_gap=force_gap, progress=progress,
-                         read_ahead=None if read_ahead else False).outcomes
+        return hub.merge(
+            opened,
+            files,
+            password=password,
+            force_gap=force_gap,
+            progress=progress,
+            read_ahead=None if read_ahead else False,
+        ).outcomes
     finally:
         opened.close()
 
 
-def merge(url: str, files: Iterable[str | Path], *, jobs: int, password: str | None = None,
-          force_gap: bool = False, progress: Progress | None = None) -> sync_merge.MergeReport:
+def merge(
+    url: str,
+    files: Iterable[str | Path],
+    *,
+    jobs: int,
+    password: str | None = None,
+    force_gap: bool = False,
+    progress: Progress | None = None,
+) -> sync_merge.MergeReport:
     buckets = plan(files, jobs, password)
     if not buckets:
         raise ServiceError("请指定要合并的同步文件。")
@@ -90,13 +104,17 @@ def merge(url: str, files: Iterable[str | Path], *, jobs: int, password: str | N
         try:
             with ProcessPoolExecutor(max_workers=len(buckets), mp_context=context) as pool:
                 read_ahead = 2 * len(buckets) <= (os.cpu_count() or 1)  # a reader beside each merge
-                futures = [pool.submit(_worker, url, b, password, force_gap, i, queue, read_ahead)
-                           for i, b in enumerate(buckets)]
+                futures = [
+                    pool.submit(_worker, url, b, password, force_gap, i, queue, read_ahead)
+                    for i, b in enumerate(buckets)
+                ]
                 results = [f.result() for f in futures]
         finally:
             stop.set()
             if relayer:
                 relayer.join()
     outcomes = [o for result in results for o in result]
-    outcomes.sort(key=lambda o: (o.status != sync_merge.REFUSED or bool(o.unit_code), o.unit_code, o.first_seq, o.last_seq))
+    outcomes.sort(
+        key=lambda o: (o.status != sync_merge.REFUSED or bool(o.unit_code), o.unit_code, o.first_seq, o.last_seq)
+    )
     return sync_merge.MergeReport(outcomes)

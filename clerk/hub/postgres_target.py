@@ -25,12 +25,13 @@ microseconds for a name it has not seen, more than the whole merge of a row).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import orjson
 import psycopg
@@ -38,13 +39,18 @@ from psycopg import errors
 from psycopg.rows import dict_row, tuple_row
 
 from clerk.domain import choices, names
-from clerk.sync import format as fmt
 from clerk.hub.schema import LOCK_NAMESPACE
-from clerk.sync.book import CONFLICT_SELECT, Bookkeeping, conflict_from_row
 from clerk.store.store import Unit, new_uid, now
+from clerk.sync import format as fmt
+from clerk.sync.book import CONFLICT_SELECT, Bookkeeping, conflict_from_row
 from clerk.sync.sqlite_target import MEMBER_COLUMNS, ORG_COLUMNS, TRANSFER_COLUMNS
 from clerk.sync.target import (
-    AlreadyMerged, Conflict, Existing, TargetRefusal, dumps, loads,
+    AlreadyMerged,
+    Conflict,
+    Existing,
+    TargetRefusal,
+    dumps,
+    loads,
 )
 
 _INT_COLUMNS = {"migrant", "mutual_aid", "hardship", "employee_count"}
@@ -98,9 +104,13 @@ TABLES = {
     "organisations": _table("organisations", ORG_COLUMNS, {"parent_id": ("parent_uid", "organisations")}),
     "members": _table("members", (*MEMBER_COLUMNS, *_SEARCH_KEYS), {"org_id": ("org_uid", "organisations")}),
     "transfers": _table(
-        "transfers", TRANSFER_COLUMNS,
-        {"member_id": ("member_uid", "members"), "from_org_id": ("from_org_uid", "organisations"),
-         "to_org_id": ("to_org_uid", "organisations")},
+        "transfers",
+        TRANSFER_COLUMNS,
+        {
+            "member_id": ("member_uid", "members"),
+            "from_org_id": ("from_org_uid", "organisations"),
+            "to_org_id": ("to_org_uid", "organisations"),
+        },
     ),
 }
 
@@ -187,7 +197,9 @@ class PostgresTarget(Bookkeeping):
         # before it) since the rules looked.
         seen = self.find_file(m.unit_code, m.first_seq, m.last_seq, m.checksum)
         if seen is not None:
-            raise AlreadyMerged(f"另一位经办人已于 {seen.merged_at} 合并了这个文件（{m.unit_name} 序号 {m.range_label}），这次没有任何改动。")
+            raise AlreadyMerged(
+                f"另一位经办人已于 {seen.merged_at} 合并了这个文件（{m.unit_name} 序号 {m.range_label}），这次没有任何改动。"
+            )
         source = self.source(m.unit_code)
         last = source.last_seq if source else 0
         if m.first_seq > last + 1 and forced_gap is None:
@@ -207,11 +219,24 @@ class PostgresTarget(Bookkeeping):
                     "INSERT INTO sync_files (source_code, file_name, file_sha256, checksum, mode, first_seq, last_seq,"
                     " exported_at, merged_at, merged_by, forced_gap) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                     " RETURNING id",
-                    (m.unit_code, file_name, sha256, m.checksum, m.mode, m.first_seq, m.last_seq, m.created_at, stamp,
-                     self._clerk, forced_gap),
+                    (
+                        m.unit_code,
+                        file_name,
+                        sha256,
+                        m.checksum,
+                        m.mode,
+                        m.first_seq,
+                        m.last_seq,
+                        m.created_at,
+                        stamp,
+                        self._clerk,
+                        forced_gap,
+                    ),
                 ).fetchone()
         except errors.UniqueViolation:
-            raise AlreadyMerged(f"另一位经办人刚刚合并了这个文件（{m.unit_name} 序号 {m.range_label}），这次没有任何改动。") from None
+            raise AlreadyMerged(
+                f"另一位经办人刚刚合并了这个文件（{m.unit_name} 序号 {m.range_label}），这次没有任何改动。"
+            ) from None
         return row[0]
 
     def finish_file(self, file_id: int, counts: dict[str, int], manifest: fmt.Manifest, last_seq: int) -> None:
@@ -240,8 +265,12 @@ class PostgresTarget(Bookkeeping):
                 b = loads(before) or {}
                 local_before = {k: b.get(k) for k in keys}
             found[values["uid"]] = Existing(
-                row_id=row[0], values=values, source_code=source_code, source_seq=source_seq or 0,
-                base=loads(base), local_before=local_before,
+                row_id=row[0],
+                values=values,
+                source_code=source_code,
+                source_seq=source_seq or 0,
+                base=loads(base),
+                local_before=local_before,
             )
         if tbl == "members":
             self._members_here.update(found)
@@ -283,11 +312,14 @@ class PostgresTarget(Bookkeeping):
             # person index in ID-number order. Probing it from each member's row read both rows of
             # every person: about 10 microseconds a member at 4,000,000 members.
             numbers = self._id_numbers
-            shared = [r[0] for r in self.conn.execute(
-                "SELECT id_number FROM members WHERE id_number = ANY(%s::text[]) AND deleted_at IS NULL"
-                " GROUP BY id_number HAVING count(*) > 1",
-                (_text_array(sorted({numbers[u] for u in uids if numbers.get(u)})),),
-            )]
+            shared = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT id_number FROM members WHERE id_number = ANY(%s::text[]) AND deleted_at IS NULL"
+                    " GROUP BY id_number HAVING count(*) > 1",
+                    (_text_array(sorted({numbers[u] for u in uids if numbers.get(u)})),),
+                )
+            ]
             if not shared:
                 return []
             query += " AND m.id_number = ANY(%s::text[])"
@@ -309,13 +341,24 @@ class PostgresTarget(Bookkeeping):
         return True
 
     def update(
-        self, tbl: str, current: Existing, values: dict[str, Any], source_code: str, source_seq: int,
-        base: dict[str, Any] | None, *, local: bool = False,
+        self,
+        tbl: str,
+        current: Existing,
+        values: dict[str, Any],
+        source_code: str,
+        source_seq: int,
+        base: dict[str, Any] | None,
+        *,
+        local: bool = False,
     ) -> None:
         if tbl == "transfers" and not self._member_known(values.get("member_uid")):
             return
         before = dumps({**{k: v for k, v in current.values.items() if k not in fmt.TIMESTAMPS}, "id": current.row_id})
-        op = "delete" if tbl == "members" and values.get("deleted_at") and not current.values.get("deleted_at") else "update"
+        op = (
+            "delete"
+            if tbl == "members" and values.get("deleted_at") and not current.values.get("deleted_at")
+            else "update"
+        )
         self._stage(tbl, "u", current.row_id, self.unit.code if local else source_code, op, before, values)
         if tbl == "members":
             self._id_numbers[current.values["uid"]] = values.get("id_number")
@@ -328,10 +371,16 @@ class PostgresTarget(Bookkeeping):
         if older is None or newer is None:
             return
         values = {
-            "uid": new_uid(), "unit_code": older["unit_code"], "member_uid": member_uid,
-            "from_org_uid": older["org_uid"], "to_org_uid": newer["org_uid"], "from_outside": None,
-            "to_outside": self.unit_name(newer["unit_code"]), "transferred_on": date.today().isoformat(),
-            "reason": reason, "created_at": now(),
+            "uid": new_uid(),
+            "unit_code": older["unit_code"],
+            "member_uid": member_uid,
+            "from_org_uid": older["org_uid"],
+            "to_org_uid": newer["org_uid"],
+            "from_outside": None,
+            "to_outside": self.unit_name(newer["unit_code"]),
+            "transferred_on": date.today().isoformat(),
+            "reason": reason,
+            "created_at": now(),
         }
         self._stage("transfers", "i", None, self.unit.code, "insert", None, values)
         self.flush()
@@ -347,12 +396,23 @@ class PostgresTarget(Bookkeeping):
             return True
         return False
 
-    def _stage(self, tbl: str, op: str, row_id: int | None, junit: str, jop: str, before: str | None,
-               values: dict[str, Any]) -> None:
+    def _stage(
+        self, tbl: str, op: str, row_id: int | None, junit: str, jop: str, before: str | None, values: dict[str, Any]
+    ) -> None:
         spec = TABLES[tbl]
         rows = self._rows[tbl]
-        rows.append((op, row_id, len(rows), junit, jop, before, *_row(tbl, values),
-                     *(values.get(u) for u, _ in spec.refs.values())))
+        rows.append(
+            (
+                op,
+                row_id,
+                len(rows),
+                junit,
+                jop,
+                before,
+                *_row(tbl, values),
+                *(values.get(u) for u, _ in spec.refs.values()),
+            )
+        )
 
     def _log(self, unit_code: str, tbl: str, row_id: int, uid: str, op: str, before, after) -> None:
         self._journal.append((now(), self._clerk, unit_code, tbl, row_id, uid, op, dumps(before), dumps(after)))
@@ -415,14 +475,20 @@ class PostgresTarget(Bookkeeping):
         the server took 11, on the same two cores)."""
         new = self._new_members
         org_uids = list({values.get("org_uid") for _, values, _, _ in new} - {None, ""})
-        orgs = dict(self.conn.execute(
-            "SELECT uid, id FROM organisations WHERE uid = ANY(%b)", (org_uids,)
-        ).fetchall()) if org_uids else {}
+        orgs = (
+            dict(self.conn.execute("SELECT uid, id FROM organisations WHERE uid = ANY(%b)", (org_uids,)).fetchall())
+            if org_uids
+            else {}
+        )
         members_seq, journal_seq = self._sequence_names()
-        member_ids, seqs = self.conn.cursor(binary=True).execute(
-            "SELECT array_agg(nextval(%s::regclass)), array_agg(nextval(%s::regclass)) FROM generate_series(1, %s::int)",
-            (members_seq, journal_seq, len(new)),
-        ).fetchone()
+        member_ids, seqs = (
+            self.conn.cursor(binary=True)
+            .execute(
+                "SELECT array_agg(nextval(%s::regclass)), array_agg(nextval(%s::regclass)) FROM generate_series(1, %s::int)",
+                (members_seq, journal_seq, len(new)),
+            )
+            .fetchone()
+        )
         self._journaled = True  # currval(journal) is now the last of these
         org_ids = [orgs.get(values.get("org_uid")) for _, values, _, _ in new]
         cursor = self.conn.cursor()
@@ -436,7 +502,19 @@ class PostgresTarget(Bookkeeping):
             copy.set_types(_NEW_JOURNAL_TYPES)
             write = copy.write_row
             for (row, values, code, _), member_id, seq, org_id in zip(new, member_ids, seqs, org_ids):
-                write((seq, at, clerk, code, "members", member_id, row[_UID_AT], "insert", _after(row, values, member_id, org_id)))
+                write(
+                    (
+                        seq,
+                        at,
+                        clerk,
+                        code,
+                        "members",
+                        member_id,
+                        row[_UID_AT],
+                        "insert",
+                        _after(row, values, member_id, org_id),
+                    )
+                )
         jseq = max(seqs)
         with cursor.copy(_NEW_SYNC_ROWS_COPY) as copy:
             copy.set_types(_NEW_SYNC_ROWS_TYPES)
@@ -461,7 +539,9 @@ class PostgresTarget(Bookkeeping):
         else:
             jseq = self.conn.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0]
         self.conn.execute("TRUNCATE clerk_stage_touched")
-        with self.conn.cursor().copy("COPY clerk_stage_touched (tbl, uid, source_code, source_seq, base) FROM STDIN") as copy:
+        with self.conn.cursor().copy(
+            "COPY clerk_stage_touched (tbl, uid, source_code, source_seq, base) FROM STDIN"
+        ) as copy:
             for (tbl, uid), (code, seq, base) in self._touched.items():
                 copy.write_row((tbl, uid, code, seq, base))
         self.conn.execute(
@@ -499,6 +579,7 @@ class PostgresTarget(Bookkeeping):
                 (kind, tbl, row_uids),
             ).fetchall()
         return {c.row_uid: c for c in map(conflict_from_row, rows)}
+
 
 _UNQUOTED = re.compile(r'[^"\\]*')
 
@@ -560,7 +641,9 @@ _ID_NUMBER_AT = _MEMBER_SPEC.columns.index("id_number")
 _NEW_MEMBER_COPY = f"COPY members (id, {', '.join(_MEMBER_SPEC.columns)}, org_id) FROM STDIN (FORMAT BINARY)"
 _NEW_MEMBER_TYPES = ["int8", *("int8" if c in _INT_COLUMNS else "text" for c in _MEMBER_SPEC.columns), "int8"]
 # (after is sent as bytea: orjson's UTF-8 bytes are what binary COPY sends for text, unconverted)
-_NEW_JOURNAL_COPY = "COPY journal (seq, at, clerk, unit_code, tbl, row_id, row_uid, op, after) FROM STDIN (FORMAT BINARY)"
+_NEW_JOURNAL_COPY = (
+    "COPY journal (seq, at, clerk, unit_code, tbl, row_id, row_uid, op, after) FROM STDIN (FORMAT BINARY)"
+)
 _NEW_JOURNAL_TYPES = ["int8", "text", "text", "text", "text", "int8", "text", "text", "bytea"]
 _NEW_SYNC_ROWS_COPY = "COPY sync_rows (tbl, uid, source_code, source_seq, jseq) FROM STDIN (FORMAT BINARY)"
 _NEW_SYNC_ROWS_TYPES = ["text", "text", "text", "int8", "int8"]
@@ -627,10 +710,14 @@ _FIX_PARENTS = (
 def _existing_sql(table: str, alias: str, keys: tuple[str, ...], joins: str, special: dict[str, str]) -> str:
     cols = ", ".join(special.get(k, f"{alias}.{k}") for k in keys)
     edited = (
-        f" LEFT JOIN LATERAL (SELECT j.before, true AS found FROM journal j WHERE j.tbl = %(tbl)s"
-        f" AND j.row_id = {alias}.id AND j.seq > coalesce(s.jseq, 0) AND j.unit_code = %(hub)s"
-        " ORDER BY j.seq LIMIT 1) lb ON true"
-    ) if table != "transfers" else " LEFT JOIN LATERAL (SELECT NULL::text AS before, false AS found) lb ON true"
+        (
+            f" LEFT JOIN LATERAL (SELECT j.before, true AS found FROM journal j WHERE j.tbl = %(tbl)s"
+            f" AND j.row_id = {alias}.id AND j.seq > coalesce(s.jseq, 0) AND j.unit_code = %(hub)s"
+            " ORDER BY j.seq LIMIT 1) lb ON true"
+        )
+        if table != "transfers"
+        else " LEFT JOIN LATERAL (SELECT NULL::text AS before, false AS found) lb ON true"
+    )
     return (
         f"SELECT {alias}.id, {cols}, s.source_code, s.source_seq, s.base, lb.before, coalesce(lb.found, false)"
         f" FROM {table} {alias} {joins}"
@@ -641,17 +728,26 @@ def _existing_sql(table: str, alias: str, keys: tuple[str, ...], joins: str, spe
 
 _EXISTING = {
     "members": (
-        _existing_sql("members", "m", fmt.MEMBER_KEYS, "LEFT JOIN organisations o ON o.id = m.org_id", {"org_uid": "o.uid"}),
+        _existing_sql(
+            "members", "m", fmt.MEMBER_KEYS, "LEFT JOIN organisations o ON o.id = m.org_id", {"org_uid": "o.uid"}
+        ),
         fmt.MEMBER_KEYS,
     ),
     "organisations": (
-        _existing_sql("organisations", "g", fmt.ORG_KEYS, "LEFT JOIN organisations p ON p.id = g.parent_id",
-                      {"parent_uid": "p.uid"}),
+        _existing_sql(
+            "organisations",
+            "g",
+            fmt.ORG_KEYS,
+            "LEFT JOIN organisations p ON p.id = g.parent_id",
+            {"parent_uid": "p.uid"},
+        ),
         fmt.ORG_KEYS,
     ),
     "transfers": (
         _existing_sql(
-            "transfers", "t", fmt.TRANSFER_KEYS,
+            "transfers",
+            "t",
+            fmt.TRANSFER_KEYS,
             "JOIN members m ON m.id = t.member_id LEFT JOIN organisations fo ON fo.id = t.from_org_id"
             " LEFT JOIN organisations tor ON tor.id = t.to_org_id",
             {"member_uid": "m.uid", "from_org_uid": "fo.uid", "to_org_uid": "tor.uid"},

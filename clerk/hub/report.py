@@ -13,8 +13,8 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 from clerk.domain import organisation as rules
-from clerk.reports import statistics as report
 from clerk.hub.service import Hub, server_errors
+from clerk.reports import statistics as report
 
 _SUMMED = [f.name for f in dataclass_fields(report.UnitFigures) if f.name not in ("code", "name", "subtotal")]
 
@@ -60,11 +60,13 @@ def _add_districts(figs: report.Figures, source: ReportSource) -> None:
     names = dict(source.hub.conn.execute("SELECT code, name FROM sync_sources WHERE length(code) = 6").fetchall())
     # A district's file brings its townships' records but not their names: a township's own
     # union (乡镇(街道)总工会 at the top of its tree) names it.
-    roots = dict(source.hub.conn.execute(
-        "SELECT DISTINCT ON (unit_code) unit_code, name FROM organisations WHERE parent_id IS NULL AND kind = %s"
-        " AND status = %s ORDER BY unit_code, id",
-        (rules.ROOT_KIND, rules.ACTIVE),
-    ).fetchall())
+    roots = dict(
+        source.hub.conn.execute(
+            "SELECT DISTINCT ON (unit_code) unit_code, name FROM organisations WHERE parent_id IS NULL AND kind = %s"
+            " AND status = %s ORDER BY unit_code, id",
+            (rules.ROOT_KIND, rules.ACTIVE),
+        ).fetchall()
+    )
     for unit in figs.units:
         if unit.name == unit.code and unit.code in roots:
             unit.name = roots[unit.code]

@@ -13,14 +13,15 @@ newer clerk. Creating and upgrading the schema is one transaction.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from clerk.hub import schema as hub_schema
-from clerk.store.store import ServiceError, now
 from clerk.registry.setup import normalize_code
+from clerk.store.store import ServiceError, now
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 ENV_URL = "CLERK_HUB_URL"
@@ -62,12 +63,23 @@ def describe_error(exc: Exception, url: str) -> str:
         return f"与汇总库服务器（{where}）的连接中断了（服务器重启或被管理员断开）。"
     if "pg_hba.conf" in low:
         return f"数据库服务器不允许本机连接（{where}）。请让数据库管理员在 pg_hba.conf 中放行本机。"
-    if any(s in low for s in ("connection refused", "could not connect", "timeout", "timed out",
-                              "could not translate host", "name or service not known", "no route to host",
-                              "server closed the connection", "connection is lost", "connection to server")):
+    if any(
+        s in low
+        for s in (
+            "connection refused",
+            "could not connect",
+            "timeout",
+            "timed out",
+            "could not translate host",
+            "name or service not known",
+            "no route to host",
+            "server closed the connection",
+            "connection is lost",
+            "connection to server",
+        )
+    ):
         return (
-            f"连不上汇总库服务器（{where}）。请检查网络、地址和端口，确认数据库服务器已经启动。"
-            "这次没有写入任何数据。"
+            f"连不上汇总库服务器（{where}）。请检查网络、地址和端口，确认数据库服务器已经启动。这次没有写入任何数据。"
         )
     if "invalid" in low and ("uri" in low or "connection option" in low or "dsn" in low or "missing" in low):
         return f"汇总库地址写得不对：{describe_url(url)}。格式：postgresql://用户:密码@主机:端口/库名。"
@@ -77,7 +89,9 @@ def describe_error(exc: Exception, url: str) -> str:
         return "有其他经办人同时在改同一批记录，这次没有写入。请稍后重试（重复的文件会自动跳过）。"
     if "disk full" in low or "no space left" in low:
         return "数据库服务器磁盘已满，这次没有写入。请联系数据库管理员。"
-    return f"汇总库（{where}）出错：{text.strip().splitlines()[0] if text.strip() else type(exc).__name__}。这次没有写入。"
+    return (
+        f"汇总库（{where}）出错：{text.strip().splitlines()[0] if text.strip() else type(exc).__name__}。这次没有写入。"
+    )
 
 
 @contextmanager
@@ -102,7 +116,9 @@ def connect(url: str):
             "本机的 clerk 没有安装汇总库组件。请运行：pip install 'clerk[hub]'（即安装 psycopg 和 orjson），再试一次。"
         ) from None
     if not is_url(url):
-        raise ServiceError(f"汇总库地址要以 postgresql:// 开头，例如 postgresql://clerk:密码@10.0.0.5:5432/clerk_hub。收到：{url}")
+        raise ServiceError(
+            f"汇总库地址要以 postgresql:// 开头，例如 postgresql://clerk:密码@10.0.0.5:5432/clerk_hub。收到：{url}"
+        )
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="clerk")
     except (psycopg.Error, ValueError) as exc:
@@ -118,7 +134,11 @@ def connect(url: str):
 def check_server(conn, url: str) -> None:
     version = conn.info.server_version
     if version < hub_schema.MIN_SERVER_VERSION:
-        shown = f"{version // 10000}.{version % 10000}" if version >= 100000 else f"{version // 10000}.{version // 100 % 100}"
+        shown = (
+            f"{version // 10000}.{version % 10000}"
+            if version >= 100000
+            else f"{version // 10000}.{version // 100 % 100}"
+        )
         raise ServiceError(
             f"汇总库服务器的 PostgreSQL 版本太旧（{shown}），clerk 需要 {hub_schema.MIN_SERVER_VERSION // 10000} 或更新的版本。"
             "请让数据库管理员升级，或换一台服务器。这次没有写入任何数据。"
@@ -156,9 +176,9 @@ class Hub:
 def _unit(conn):
     from clerk.hub.postgres_target import HubUnit
 
-    values = dict(conn.execute(
-        "SELECT key, value FROM settings WHERE key IN ('unit_code', 'unit_name', 'clerk_name')"
-    ).fetchall())
+    values = dict(
+        conn.execute("SELECT key, value FROM settings WHERE key IN ('unit_code', 'unit_name', 'clerk_name')").fetchall()
+    )
     if not all(values.get(k) for k in ("unit_code", "unit_name", "clerk_name")):
         return None
     return HubUnit(values["unit_code"], values["unit_name"], values["clerk_name"])
@@ -213,8 +233,12 @@ def init(url: str, code: str, name: str, clerk: str) -> Hub:
                 )
             conn.cursor().executemany(
                 "INSERT INTO settings (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [("unit_code", code), ("unit_name", name.strip()), ("clerk_name", clerk.strip()),
-                 ("hub_created_at", now())],
+                [
+                    ("unit_code", code),
+                    ("unit_name", name.strip()),
+                    ("clerk_name", clerk.strip()),
+                    ("hub_created_at", now()),
+                ],
             )
             unit = _unit(conn)
     except BaseException:

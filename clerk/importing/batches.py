@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from clerk.domain import idcard
-from clerk.store import bulk as member_bulk
-from clerk.registry import members
 from clerk.importing.scan import Progress
+from clerk.registry import members
+from clerk.store import bulk as member_bulk
 from clerk.store.store import ServiceError, Store, now
 
 _BATCH_COLUMNS = (
@@ -75,14 +75,17 @@ def get(store: Store, batch_id: int) -> dict[str, Any]:
     ).fetchall()
     record["reject_rows"] = {r["kind"]: (r["n"], r["fixed"]) for r in counts}
     record["fixes"] = [
-        r["id"] for r in store.conn.execute("SELECT id FROM import_batches WHERE parent_id = ? ORDER BY id", (batch_id,))
+        r["id"]
+        for r in store.conn.execute("SELECT id FROM import_batches WHERE parent_id = ? ORDER BY id", (batch_id,))
     ]
     org = store.conn.execute("SELECT name FROM organisations WHERE id = ?", (record["org_id"],)).fetchone()
     record["org_name"] = org["name"] if org else None
     return record
 
 
-def rejects(store: Store, batch_id: int, kind: str | None = "rejected", include_resolved: bool = True) -> list[dict[str, Any]]:
+def rejects(
+    store: Store, batch_id: int, kind: str | None = "rejected", include_resolved: bool = True
+) -> list[dict[str, Any]]:
     sql = "SELECT sheet, row_number, kind, reason, cells, resolved_by FROM import_rejects WHERE batch_id = ?"
     args: list[Any] = [batch_id]
     if kind:
@@ -185,9 +188,7 @@ def undo(store: Store, batch_id: int, progress: Progress | None = None) -> UndoR
 def _remove_inserted(store: Store, batch: dict[str, Any], unit, stamp: str) -> None:
     """Soft-delete the members the batch added (kept in the journal and synced, like members.delete)."""
     conn = store.conn
-    ids = (
-        "SELECT row_id FROM journal WHERE seq BETWEEN ? AND ? AND batch_id = ? AND tbl = 'members' AND op = 'insert'"
-    )
+    ids = "SELECT row_id FROM journal WHERE seq BETWEEN ? AND ? AND batch_id = ? AND tbl = 'members' AND op = 'insert'"
     args = (batch["first_seq"], batch["last_seq"], batch["id"])
     first = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM journal").fetchone()[0]
     snap = member_bulk.snapshot_sql(conn)

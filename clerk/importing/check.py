@@ -14,8 +14,9 @@ differ (someone changed a rule) the fast path switches itself off. Tests prove b
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from clerk.domain import idcard, names, phone
 from clerk.registry import members

@@ -13,18 +13,18 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
-from clerk.store import db
 from clerk.domain import choices
-from clerk.store import bulk as member_bulk
-from clerk.registry import members
 from clerk.importing.check import PinyinKeys
 from clerk.importing.plan import NEW_COLUMNS, Plan, no_cyclic_gc
 from clerk.importing.scan import Progress, _previous
+from clerk.registry import members
+from clerk.store import bulk as member_bulk
+from clerk.store import db
 from clerk.store.store import ServiceError, Store, new_uid, now
 
 CHUNK = 10_000
@@ -83,7 +83,9 @@ class EarlyBackup:
         """The backup, if it still shows the database as it is now (call with the write lock held)."""
         self._thread.join()
         try:
-            unchanged = self.path is not None and self._conn.execute("PRAGMA data_version").fetchone()[0] == self._version
+            unchanged = (
+                self.path is not None and self._conn.execute("PRAGMA data_version").fetchone()[0] == self._version
+            )
         except sqlite3.Error:
             unchanged = False
         if not unchanged:
@@ -175,8 +177,15 @@ def commit(store: Store, plan: Plan, progress: Progress | None = None, early: Ea
     return writer.result()
 
 
-def run(store: Store, scan, options=None, progress: Progress | None = None, early: EarlyBackup | None = None,
-        seen=None, parallel: bool | None = None) -> tuple[Plan, Result]:
+def run(
+    store: Store,
+    scan,
+    options=None,
+    progress: Progress | None = None,
+    early: EarlyBackup | None = None,
+    seen=None,
+    parallel: bool | None = None,
+) -> tuple[Plan, Result]:
     """Check and commit in one go, as `clerk import` does: a big roster is written by a helper
     process while its later rows are still checked (import_writer; parallel=None decides by size)."""
     from clerk.importing import writer as import_writer
@@ -211,7 +220,9 @@ class _BatchWriter:
     """The writes of one batch, inside the caller's transaction: begin, add rows (any number of
     times, as they come), finish."""
 
-    def __init__(self, store: Store, plan: Plan | None, progress: Progress | None, total: int, *, scan=None, options=None):
+    def __init__(
+        self, store: Store, plan: Plan | None, progress: Progress | None, total: int, *, scan=None, options=None
+    ):
         self.store = store
         self.conn = store.conn
         self.plan = plan
@@ -254,10 +265,19 @@ class _BatchWriter:
             " update_existing, parent_id, backup_path, status, clerk, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', ?, ?)",
             (
-                new_uid(), unit.code, scan.display, scan.sha256, scan.kind,
-                json.dumps(sheets, ensure_ascii=False), json.dumps(mapping, ensure_ascii=False),
-                self.options.org_id, int(self.options.update_existing),
-                self.parent["id"] if self.parent else None, str(self.backup), unit.clerk, self.stamp,
+                new_uid(),
+                unit.code,
+                scan.display,
+                scan.sha256,
+                scan.kind,
+                json.dumps(sheets, ensure_ascii=False),
+                json.dumps(mapping, ensure_ascii=False),
+                self.options.org_id,
+                int(self.options.update_existing),
+                self.parent["id"] if self.parent else None,
+                str(self.backup),
+                unit.clerk,
+                self.stamp,
             ),
         )
         self.batch_id = cur.lastrowid
@@ -272,7 +292,9 @@ class _BatchWriter:
             f" VALUES (?, ?, {consts}, {', '.join('?' * len(NEW_COLUMNS))})"
         )
         if bulk:
-            found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (member_bulk.COUNT_TRIGGER,)).fetchone()
+            found = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (member_bulk.COUNT_TRIGGER,)
+            ).fetchone()
             if found:
                 self.trigger = found[0]
                 conn.execute(f"DROP TRIGGER {member_bulk.COUNT_TRIGGER}")
@@ -331,14 +353,25 @@ class _BatchWriter:
                 self.resolved = conn.total_changes - before
             for sheet in self.scan.usable:
                 if sheet.saved_mapping and sheet.layout:
-                    conn.execute("UPDATE import_mappings SET uses = uses + 1 WHERE signature = ?", (sheet.layout.signature,))
+                    conn.execute(
+                        "UPDATE import_mappings SET uses = uses + 1 WHERE signature = ?", (sheet.layout.signature,)
+                    )
             c = plan.counts
             wrote = last_seq >= self.first_seq
             conn.execute(
                 "UPDATE import_batches SET new_count = ?, updated_count = ?, unchanged_count = ?, duplicate_count = ?,"
                 " rejected_count = ?, warning_count = ?, first_seq = ?, last_seq = ? WHERE id = ?",
-                (c["new"], c["updated"], c["unchanged"], c["duplicate"], c["rejected"], c["warning"],
-                 self.first_seq if wrote else None, last_seq if wrote else None, self.batch_id),
+                (
+                    c["new"],
+                    c["updated"],
+                    c["unchanged"],
+                    c["duplicate"],
+                    c["rejected"],
+                    c["warning"],
+                    self.first_seq if wrote else None,
+                    last_seq if wrote else None,
+                    self.batch_id,
+                ),
             )
         finally:
             store.batch_id = None

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
-from clerk.store import paths
 from clerk.importing import batches as import_batches
 from clerk.importing.plan import Plan
 from clerk.importing.scan import MARKER_SHEET, MARKER_TAG
-from clerk.store.store import ServiceError, Store
 from clerk.spreadsheets import columns
+from clerk.store import paths
+from clerk.store.store import ServiceError, Store
 
 INSTRUCTIONS = (
     "这是导入花名册时没能导入的行，请修改后把整个文件发回。",
@@ -107,12 +107,20 @@ def write(
         ws = book.create_sheet(_safe_title(sheet.name, used))
         width = max([len(sheet.labels)] + [len(cells) for _, _, cells in sheet.rows])
         labels = list(sheet.labels) + [""] * (width - len(sheet.labels))
-        id_cols = {i for i, label in enumerate(labels) if (columns.match(label) or columns.Match("", False)).field == "id_number"}
+        id_cols = {
+            i
+            for i, label in enumerate(labels)
+            if (columns.match(label) or columns.Match("", False)).field == "id_number"
+        }
         for i, label in enumerate(labels):
             ws.column_dimensions[_letter(i)].width = 22 if i in id_cols else max(8, min(24, len(label) * 2 + 2))
         ws.column_dimensions[_letter(width)].width = 60
         ws.freeze_panes = "A2"
-        extra = [columns.REPORT_COLUMNS[columns.REASON], columns.REPORT_COLUMNS[columns.SRC_SHEET], columns.REPORT_COLUMNS[columns.SRC_ROW]]
+        extra = [
+            columns.REPORT_COLUMNS[columns.REASON],
+            columns.REPORT_COLUMNS[columns.SRC_SHEET],
+            columns.REPORT_COLUMNS[columns.SRC_ROW],
+        ]
         ws.append([cell(ws, t, font=bold, fill=head_fill) for t in labels + extra])
         origin = source_sheets.get(sheet.name, sheet.name.removesuffix("需核对"))
         for row_no, reason, cells in sheet.rows:

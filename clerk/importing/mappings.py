@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from clerk.store.store import Store, now
 from clerk.spreadsheets import columns
 from clerk.spreadsheets.layout import Layout
+from clerk.store.store import Store, now
 
 
 def apply_saved(store: Store, layout: Layout) -> bool:
@@ -55,7 +55,10 @@ def forget(store: Store, signature: str) -> bool:
     prefix = "".join(ch for ch in signature.strip().lower() if ch in "0123456789abcdef")
     if not prefix:
         return False
-    matches = [r[0] for r in store.conn.execute("SELECT signature FROM import_mappings WHERE signature GLOB ?", (prefix + "*",))]
+    matches = [
+        r[0]
+        for r in store.conn.execute("SELECT signature FROM import_mappings WHERE signature GLOB ?", (prefix + "*",))
+    ]
     if len(matches) != 1:
         return False
     with store.write():

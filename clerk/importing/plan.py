@@ -12,34 +12,61 @@ from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from stdnum.cn import ric
 
 from clerk.domain import choices, idcard
 from clerk.importing import values
-from clerk.registry import members
 from clerk.importing.check import _CANON_ID, _CJK_NAME, _MOBILE, VERIFY_ROWS, RowChecker
 from clerk.importing.org_match import OrgMatcher
 from clerk.importing.scan import FileScan, ImportRefused, Progress, SheetScan
-from clerk.store.store import Store
+from clerk.registry import members
 from clerk.spreadsheets import columns
 from clerk.spreadsheets.cells import to_text
 from clerk.spreadsheets.layout import classify, looks_filled_id
+from clerk.store.store import Store
 
 # Columns of a new member as planned (the commit adds id, uid, unit_code, status, timestamps).
 NEW_COLUMNS = (
-    "name", "id_number", "gender", "birth_date", "birthplace_code", "phone", "ethnicity", "org_id", "job",
-    "employment_form", "migrant", "new_form", "joined_on", "card_no", "mutual_aid", "hardship", "notes",
-    "name_pinyin", "name_initials",
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "birthplace_code",
+    "phone",
+    "ethnicity",
+    "org_id",
+    "job",
+    "employment_form",
+    "migrant",
+    "new_form",
+    "joined_on",
+    "card_no",
+    "mutual_aid",
+    "hardship",
+    "notes",
+    "name_pinyin",
+    "name_initials",
 )
 # Fields an import may change on an existing member, when the roster gives a value for them.
 UPDATABLE = (
-    "name", "phone", "ethnicity", "job", "employment_form", "new_form", "joined_on", "card_no",
-    "migrant", "mutual_aid", "hardship", "notes",
+    "name",
+    "phone",
+    "ethnicity",
+    "job",
+    "employment_form",
+    "new_form",
+    "joined_on",
+    "card_no",
+    "migrant",
+    "mutual_aid",
+    "hardship",
+    "notes",
 )
 HARD = ("name", "id_number")  # a row without a valid name and ID number is rejected
 _LOOKUP_CHUNK = 2000
@@ -112,7 +139,9 @@ class Plan:
     options: Options
     org_name: str | None = None
     counts: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(("new", "updated", "unchanged", "duplicate", "rejected", "warning", "skipped"), 0)
+        default_factory=lambda: dict.fromkeys(
+            ("new", "updated", "unchanged", "duplicate", "rejected", "warning", "skipped"), 0
+        )
     )
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -142,7 +171,7 @@ def prepare(
     scan: FileScan,
     options: Options | None = None,
     progress: Progress | None = None,
-    seen: "SeenIds | None" = None,
+    seen: SeenIds | None = None,
 ) -> Plan:
     """Validate every row of the scanned file; write nothing.
 
@@ -183,7 +212,7 @@ def target_org(store: Store, org_id: int | None) -> str | None:
 
 
 class _Planner:
-    def __init__(self, store: Store, plan: Plan, progress: Progress | None, seen: "SeenIds"):
+    def __init__(self, store: Store, plan: Plan, progress: Progress | None, seen: SeenIds):
         self.store = store
         self.plan = plan
         self.progress = progress
@@ -230,7 +259,11 @@ class _Planner:
     def _sheet(self, sheet: SheetScan) -> None:
         layout = sheet.layout
         assert layout is not None
-        index = {c.field: c.index for c in layout.columns if c.field in columns.FIELDS or c.field in (columns.SRC_SHEET, columns.SRC_ROW)}
+        index = {
+            c.field: c.index
+            for c in layout.columns
+            if c.field in columns.FIELDS or c.field in (columns.SRC_SHEET, columns.SRC_ROW)
+        }
         id_i = index["id_number"]
         name_i = index.get("name")
         extract = [(f, i) for f, i in index.items() if f not in ("id_number", "name")]
@@ -277,7 +310,9 @@ class _Planner:
         self.verify_left -= 1
         id_i, name_i, extract = self.spec
         raw = {f: (row[i] if i < n else None) for f, i in extract}
-        outcome = self._evaluate(0, raw_id, row[name_i] if name_i is not None and name_i < n else None, raw, count_orgs=False)
+        outcome = self._evaluate(
+            0, raw_id, row[name_i] if name_i is not None and name_i < n else None, raw, count_orgs=False
+        )
         if outcome[0] == "ok" and not outcome[3] and _as_tuple(outcome[1]) == record:
             return True
         self.fast_ok = False
@@ -413,8 +448,16 @@ class _Planner:
             src = (values.text(raw.get("src_sheet")), _int(raw.get("src_row")))
         self._accept(sheet, row_no, row, _as_tuple(clean), given, warnings, src)
 
-    def _accept(self, sheet: str, row_no: int, row: list, record: tuple, given: set[str] | None,
-                warnings: list[str], src: tuple[str, int] | None) -> None:
+    def _accept(
+        self,
+        sheet: str,
+        row_no: int,
+        row: list,
+        record: tuple,
+        given: set[str] | None,
+        warnings: list[str],
+        src: tuple[str, int] | None,
+    ) -> None:
         """A valid row: a duplicate of an earlier one, or on to the bulk lookup."""
         number = record[1]
         earlier = self.seen.get(number)
@@ -427,7 +470,14 @@ class _Planner:
                 where = f"第 {earlier[2]} 行"
             self.plan.counts["duplicate"] += 1
             self.plan.problems.append(
-                Problem("duplicate", sheet, row_no, record[0], idcard.mask(number), f"与{where}是同一个人（身份证号码相同），只导入一次")
+                Problem(
+                    "duplicate",
+                    sheet,
+                    row_no,
+                    record[0],
+                    idcard.mask(number),
+                    f"与{where}是同一个人（身份证号码相同），只导入一次",
+                )
             )
             return
         self.seen.add(number, self.display, sheet, row_no)
@@ -452,7 +502,9 @@ class _Planner:
             stated = values.date_cell(raw["birth_date"])
             if stated and len(stated) == 10 and stated != clean["birth_date"]:
                 if not (len(values.text(raw["birth_date"])) <= 8 and stated[:7] == clean["birth_date"][:7]):
-                    warnings.append(f"出生日期填的是“{stated}”，身份证号码显示为“{clean['birth_date']}”，按身份证号码登记")
+                    warnings.append(
+                        f"出生日期填的是“{stated}”，身份证号码显示为“{clean['birth_date']}”，按身份证号码登记"
+                    )
 
     # -- bulk lookup of existing members --------------------------------------------------------
     def _flush(self) -> None:
@@ -497,7 +549,13 @@ class _Planner:
         id_i, name_i, extract = spec
         n = len(row)
         raw = {f: (row[i] if i < n else None) for f, i in extract}
-        outcome = self._evaluate(0, row[id_i] if id_i < n else None, row[name_i] if name_i is not None and name_i < n else None, raw, count_orgs=False)
+        outcome = self._evaluate(
+            0,
+            row[id_i] if id_i < n else None,
+            row[name_i] if name_i is not None and name_i < n else None,
+            raw,
+            count_orgs=False,
+        )
         return outcome[2] if outcome[0] == "ok" else set()
 
     def _existing(self, sheet: str, row_no: int, clean: dict, given: set[str], existing, warnings: list[str]) -> None:
@@ -515,7 +573,11 @@ class _Planner:
         if org_id is not None and existing["org_id"] is None:
             changes["org_id"] = org_id
         elif org_id is not None and existing["org_id"] != org_id:
-            names = dict(self.store.conn.execute("SELECT id, name FROM organisations WHERE id IN (?, ?)", (org_id, existing["org_id"])).fetchall())
+            names = dict(
+                self.store.conn.execute(
+                    "SELECT id, name FROM organisations WHERE id IN (?, ?)", (org_id, existing["org_id"])
+                ).fetchall()
+            )
             warnings.append(
                 f"库中所在工会是“{names.get(existing['org_id'], existing['org_id'])}”，本次是“{names.get(org_id, org_id)}”："
                 "没有改动（需要转会请用“组织关系转接”）"
@@ -524,11 +586,20 @@ class _Planner:
         if existing["status"] != choices.LIVE:
             plan.counts["unchanged"] += 1
             plan.problems.append(
-                Problem("existing", sheet, row_no, clean["name"], masked,
-                        f"库中已有此人，状态为“{existing['status']}”，没有改动（重新入会请在会员详情中修改状态）")
+                Problem(
+                    "existing",
+                    sheet,
+                    row_no,
+                    clean["name"],
+                    masked,
+                    f"库中已有此人，状态为“{existing['status']}”，没有改动（重新入会请在会员详情中修改状态）",
+                )
             )
             return
-        described = "；".join(f"{LABEL.get(k, '所在工会' if k == 'org_id' else k)}：{_show(existing[k])} → {_show(v)}" for k, v in changes.items())
+        described = "；".join(
+            f"{LABEL.get(k, '所在工会' if k == 'org_id' else k)}：{_show(existing[k])} → {_show(v)}"
+            for k, v in changes.items()
+        )
         if changes and plan.options.update_existing:
             plan.counts["updated"] += 1
             plan.updates.append((existing["id"], changes))
@@ -536,8 +607,14 @@ class _Planner:
         elif changes:
             plan.counts["unchanged"] += 1
             plan.problems.append(
-                Problem("existing", sheet, row_no, clean["name"], masked,
-                        f"已是会员；花名册与库中不同（{described}），没有更新（选择“更新已有会员”可更新）")
+                Problem(
+                    "existing",
+                    sheet,
+                    row_no,
+                    clean["name"],
+                    masked,
+                    f"已是会员；花名册与库中不同（{described}），没有更新（选择“更新已有会员”可更新）",
+                )
             )
         else:
             plan.counts["unchanged"] += 1
@@ -608,7 +685,7 @@ class _FastRows:
     """Rows the way most rows are: canonical ID, a plain Chinese name, a mobile, and cells the memo
     has seen before. Anything else returns None and goes through _Planner._evaluate."""
 
-    def __init__(self, planner: "_Planner", index: dict[str, int]):
+    def __init__(self, planner: _Planner, index: dict[str, int]):
         self.p = planner
         self.id_i = index["id_number"]
         self.name_i = index["name"]
@@ -619,7 +696,11 @@ class _FastRows:
         self.job_i = index.get("job")
         self.slow = any(f in index for f in (columns.SRC_SHEET, columns.SRC_ROW))
         self.text = [(_POS[f], index[f]) for f in ("job", "card_no", "notes") if f in index]
-        self.low = [(f, _POS[f], index[f], {}) for f in ("ethnicity", "employment_form", "joined_on") + members.FLAG_FIELDS if f in index]
+        self.low = [
+            (f, _POS[f], index[f], {})
+            for f in ("ethnicity", "employment_form", "joined_on") + members.FLAG_FIELDS
+            if f in index
+        ]
         self.new_form = (_POS["new_form"], index["new_form"], {}) if "new_form" in index else None
         template = [None] * len(_POS)
         template[_POS["org_id"]] = planner.default_org

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from clerk.importing import mappings as import_mappings
-from clerk.store.store import ServiceError, Store
-from clerk.spreadsheets import columns, layout as layouts
+from clerk.spreadsheets import columns
+from clerk.spreadsheets import layout as layouts
 from clerk.spreadsheets.errors import SpreadsheetError
 from clerk.spreadsheets.workbook import SheetInfo, Workbook, open_workbook
+from clerk.store.store import ServiceError, Store
 
 # progress(stage, done, total): stage is a Chinese label (读取/校验, 写入); total None when unknown.
 Progress = Callable[[str, int, "int | None"], None]

@@ -28,18 +28,26 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import clerk
-from clerk.store import db
 from clerk.importing.check import PinyinKeys
 from clerk.importing.commit import (
-    BULK, EarlyBackup, Result, UidPool, _BatchWriter, _already, _no_autocheckpoint, take_backup,
+    BULK,
+    EarlyBackup,
+    Result,
+    UidPool,
+    _already,
+    _BatchWriter,
+    _no_autocheckpoint,
+    take_backup,
 )
 from clerk.importing.plan import Options, Plan, SeenIds, _Planner, no_cyclic_gc
 from clerk.importing.scan import FileScan, Progress
+from clerk.store import db
 from clerk.store.store import ServiceError, Store
 
 PARALLEL_ROWS = 20_000  # below this the helper's start-up (~0.3 s) is not worth it
@@ -66,8 +74,14 @@ def worth_it(scan: FileScan) -> bool:
     return rows >= PARALLEL_ROWS if rows is not None else scan.size >= 2_000_000
 
 
-def run(store: Store, scan: FileScan, options: Options | None = None, progress: Progress | None = None,
-        early: EarlyBackup | None = None, seen: SeenIds | None = None) -> tuple[Plan, Result]:
+def run(
+    store: Store,
+    scan: FileScan,
+    options: Options | None = None,
+    progress: Progress | None = None,
+    early: EarlyBackup | None = None,
+    seen: SeenIds | None = None,
+) -> tuple[Plan, Result]:
     """Check every row and write the new members as they come, in one transaction."""
     options = options or Options()
     plan = Plan(scan, options)
@@ -116,7 +130,7 @@ class _Feed:
     spare, the writer has none). The first rows wait for the writer to hold the lock and for the
     backup."""
 
-    def __init__(self, store: Store, scan: FileScan, early: EarlyBackup | None, writer: "_Writer", planner: _Planner):
+    def __init__(self, store: Store, scan: FileScan, early: EarlyBackup | None, writer: _Writer, planner: _Planner):
         self.store, self.scan, self.early, self.writer, self.planner = store, scan, early, writer, planner
         self.backup: Path | None = None
         # pypinyin takes 57 MB: loaded only after the sheet is read, and only here. No names
@@ -158,7 +172,7 @@ def _portable(scan: FileScan) -> FileScan:
     return dataclasses.replace(scan, book=None)  # type: ignore[arg-type]
 
 
-def start_writer() -> "_Writer":
+def start_writer() -> _Writer:
     return _Writer()
 
 
@@ -299,7 +313,9 @@ def _serve(read, reply) -> None:
             plan: Plan = message[1]
             writer.plan = plan
             if writer.written != plan.counts["new"]:  # never expected; then rather write nothing
-                raise ServiceError(f"写入的新会员数（{writer.written}）与检查结果（{plan.counts['new']}）不符，导入没有写入任何内容。")
+                raise ServiceError(
+                    f"写入的新会员数（{writer.written}）与检查结果（{plan.counts['new']}）不符，导入没有写入任何内容。"
+                )
             if not writer.written and not plan.updates and not plan.rejects:
                 raise _Nothing
             writer.total = writer.written + len(plan.updates)

@@ -7,8 +7,8 @@ The same seed gives the same people, so screenshots and tests can rely on them.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from typing import Callable, Iterator
 
 from clerk.domain import choices, idcard
 from clerk.registry import members, organisations, setup
@@ -17,8 +17,37 @@ from clerk.store.store import Store
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉浩宇轩子涵欣怡梓晨雨婷建国建华志强海燕春梅晓东小红德明国庆永刚凤英文杰俊杰思远佳琪"
 # Region codes of Chongqing districts and of the provinces migrant workers often come from.
-REGIONS = ["500101", "500102", "500103", "500112", "500228", "500230", "510104", "511302", "522101", "430102", "420106", "411302"]
-JOBS = ["操作工", "快递员", "外卖骑手", "网约车司机", "货车司机", "家政服务员", "电工", "焊工", "保洁员", "收银员", "厨师", "主播", "仓管员", "村干部", "教师"]
+REGIONS = [
+    "500101",
+    "500102",
+    "500103",
+    "500112",
+    "500228",
+    "500230",
+    "510104",
+    "511302",
+    "522101",
+    "430102",
+    "420106",
+    "411302",
+]
+JOBS = [
+    "操作工",
+    "快递员",
+    "外卖骑手",
+    "网约车司机",
+    "货车司机",
+    "家政服务员",
+    "电工",
+    "焊工",
+    "保洁员",
+    "收银员",
+    "厨师",
+    "主播",
+    "仓管员",
+    "村干部",
+    "教师",
+]
 
 DEMO_UNIT = ("500101001", "示范镇总工会", "演示用户")
 
@@ -97,7 +126,9 @@ def generate_people(rng: random.Random, count: int, today: date) -> Iterator[dic
         }
 
 
-def build(store: Store, count: int = 300, seed: int = 20261123, progress: Callable[[int, int], None] | None = None) -> None:
+def build(
+    store: Store, count: int = 300, seed: int = 20261123, progress: Callable[[int, int], None] | None = None
+) -> None:
     """Fill an empty store with the demo township."""
     setup.set_up(store, *DEMO_UNIT)
     org_ids = _orgs(store)

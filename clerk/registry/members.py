@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from clerk.domain import choices, idcard, names, phone
 from clerk.store.store import ServiceError, Store, new_uid, now
@@ -199,8 +200,7 @@ def _write_grams(store: Store, member_id: int, name: str, old_name: str | None =
 def snapshot(store: Store, member_id: int) -> dict[str, Any] | None:
     """The member as the journal and sync files record it (organisation by uid too)."""
     row = store.conn.execute(
-        "SELECT m.*, o.uid AS org_uid FROM members m LEFT JOIN organisations o ON o.id = m.org_id"
-        " WHERE m.id = ?",
+        "SELECT m.*, o.uid AS org_uid FROM members m LEFT JOIN organisations o ON o.id = m.org_id WHERE m.id = ?",
         (member_id,),
     ).fetchone()
     if row is None:
@@ -236,7 +236,13 @@ def register(store: Store, fields: Mapping[str, Any]) -> int:
         _check_org(store, clean["org_id"])
         stamp = now()
         unit = store.require_unit()
-        record = {**clean, **_search_keys(clean["name"]), "uid": new_uid(), "unit_code": unit.code, "status": choices.LIVE}
+        record = {
+            **clean,
+            **_search_keys(clean["name"]),
+            "uid": new_uid(),
+            "unit_code": unit.code,
+            "status": choices.LIVE,
+        }
         record.update(created_at=stamp, updated_at=stamp)
         cols = ", ".join(record)
         cur = store.conn.execute(
@@ -251,8 +257,7 @@ def register(store: Store, fields: Mapping[str, Any]) -> int:
 
 def get(store: Store, member_id: int) -> dict[str, Any]:
     row = store.conn.execute(
-        "SELECT m.*, o.name AS org_name FROM members m LEFT JOIN organisations o ON o.id = m.org_id"
-        " WHERE m.id = ?",
+        "SELECT m.*, o.name AS org_name FROM members m LEFT JOIN organisations o ON o.id = m.org_id WHERE m.id = ?",
         (member_id,),
     ).fetchone()
     if row is None:
@@ -324,8 +329,7 @@ def delete(store: Store, member_id: int, reason: str) -> None:
             raise ServiceError(f"找不到编号为 {member_id} 的会员。")
         stamp = now()
         store.conn.execute(
-            "UPDATE members SET deleted_at = ?, updated_at = ?, notes = coalesce(notes || '；', '') || ?"
-            " WHERE id = ?",
+            "UPDATE members SET deleted_at = ?, updated_at = ?, notes = coalesce(notes || '；', '') || ? WHERE id = ?",
             (stamp, stamp, f"删除原因：{reason.strip()}", member_id),
         )
         _drop_grams(store, member_id, before["name"])
@@ -360,8 +364,7 @@ def history(store: Store, member_id: int) -> list[Change]:
     changes = []
     org_names = dict(store.conn.execute("SELECT uid, name FROM organisations").fetchall())
     for row in store.conn.execute(
-        "SELECT seq, at, clerk, op, before, after FROM journal WHERE tbl = 'members' AND row_id = ?"
-        " ORDER BY seq",
+        "SELECT seq, at, clerk, op, before, after FROM journal WHERE tbl = 'members' AND row_id = ? ORDER BY seq",
         (member_id,),
     ):
         before = json.loads(row["before"]) if row["before"] else {}

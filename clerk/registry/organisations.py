@@ -8,9 +8,10 @@ Coverage figures live in clerk/reports/coverage.py.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from clerk.domain import choices as categories
 from clerk.domain import dates, names
@@ -171,7 +172,7 @@ class Node:
     migrant: int = 0
     new_form: int = 0
     total_members: int = 0  # this organisation and everything under it
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
@@ -305,7 +306,9 @@ def _conflicts(store: Store, clean: Mapping[str, Any], org_id: int | None) -> di
             (clean["name"], rules.ACTIVE, unit, org_id),
         ).fetchone()
         if same:
-            found["name"] = ServiceError(f"已有同名的工会组织“{clean['name']}”（编号 {same['id']}），请换一个能区分的名称。")
+            found["name"] = ServiceError(
+                f"已有同名的工会组织“{clean['name']}”（编号 {same['id']}），请换一个能区分的名称。"
+            )
     return found
 
 
@@ -344,7 +347,9 @@ def create(store: Store, fields: Mapping[str, Any]) -> int:
         clean = _validated(store, {**fields, "parent_id": fields.get("parent_id")}, None)
         stamp = now()
         record = {k: v for k, v in clean.items() if v is not None}
-        record.update(_search_keys(clean["name"]), uid=new_uid(), unit_code=unit.code, created_at=stamp, updated_at=stamp)
+        record.update(
+            _search_keys(clean["name"]), uid=new_uid(), unit_code=unit.code, created_at=stamp, updated_at=stamp
+        )
         cur = store.conn.execute(
             f"INSERT INTO organisations ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})",
             list(record.values()),

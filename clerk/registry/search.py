@@ -262,7 +262,9 @@ def _whole_list_total(store: Store, memo: _Memo, org_id: int | None) -> int:
         return roll.rows - len(roll.deleted)
     if memo.deleted_per_org is None:
         # Counted here, not with GROUP BY org_id, which SQLite would read off members_org (every row).
-        memo.deleted_per_org = Counter(r[0] for r in store.conn.execute("SELECT org_id FROM members WHERE deleted_at IS NOT NULL"))
+        memo.deleted_per_org = Counter(
+            r[0] for r in store.conn.execute("SELECT org_id FROM members WHERE deleted_at IS NOT NULL")
+        )
     rows = store.conn.execute("SELECT count(*) FROM members WHERE org_id = ?", (org_id,)).fetchone()[0]
     return rows - memo.deleted_per_org.get(org_id, 0)
 
@@ -318,7 +320,9 @@ def _total(store: Store, memo: _Memo, where: tuple) -> tuple[int, bool]:
             memo.totals[where] = _whole_list_total(store, memo, org_id)
         else:
             sql, args = _plan(store, memo, where, None)
-            memo.totals[where] = store.conn.execute(f"SELECT count(*) FROM ({sql} LIMIT {COUNT_CAP + 1})", args).fetchone()[0]
+            memo.totals[where] = store.conn.execute(
+                f"SELECT count(*) FROM ({sql} LIMIT {COUNT_CAP + 1})", args
+            ).fetchone()[0]
     total = memo.totals[where]
     if kind == "all":
         return total, False

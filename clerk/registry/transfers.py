@@ -14,9 +14,10 @@ org_history() lists every organisation a member belonged to, from registration a
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from clerk.domain import choices, dates, idcard, names
 from clerk.domain import organisation as org_rules
@@ -111,9 +112,7 @@ def transfer(store: Store, member_id: int, to_org_id: int, on: str | date | None
     return Outcome(member_id, tid)
 
 
-def transfer_all(
-    store: Store, from_org_id: int, to_org_id: int, on: str | date | None = None, reason: str = ""
-) -> int:
+def transfer_all(store: Store, from_org_id: int, to_org_id: int, on: str | date | None = None, reason: str = "") -> int:
     """Move every member on the roll of one organisation to another (before dissolving it)."""
     with store.write():
         target = _target(store, to_org_id)
@@ -192,7 +191,9 @@ def transfer_in(
         if existing is None:
             when = _on(on)
             # The join date is the one on the transfer letter; unknown, the day they arrived.
-            member_id = members.register(store, {**fields, "joined_on": fields.get("joined_on") or when, "org_id": target["id"]})
+            member_id = members.register(
+                store, {**fields, "joined_on": fields.get("joined_on") or when, "org_id": target["id"]}
+            )
             member = store.conn.execute("SELECT * FROM members WHERE id = ?", (member_id,)).fetchone()
             created = True
             when = _on(when, member)
@@ -276,7 +277,9 @@ def org_history(store: Store, member_id: int) -> list[Stint]:
         raise ServiceError(f"找不到编号为 {member_id} 的会员。")
     moves = transfers_of(store, member_id)
     if not moves:
-        start = Stint(member["org_name"] or "（未分配工会）", False, member["joined_on"], None, "入会登记", None, member["org_id"])
+        start = Stint(
+            member["org_name"] or "（未分配工会）", False, member["joined_on"], None, "入会登记", None, member["org_id"]
+        )
         stints = [start]
     else:
         first = moves[0]
@@ -292,7 +295,15 @@ def org_history(store: Store, member_id: int) -> list[Stint]:
         else:
             came_by = "外乡镇转入" if move["from_outside"] else "本乡镇转接"
             stints.append(
-                Stint(move["to_name"] or "?", False, move["transferred_on"], None, came_by, move["reason"], move["to_org_id"])
+                Stint(
+                    move["to_name"] or "?",
+                    False,
+                    move["transferred_on"],
+                    None,
+                    came_by,
+                    move["reason"],
+                    move["to_org_id"],
+                )
             )
     if member["status"] == choices.LIVE and not stints[-1].outside:
         stints[-1] = replace(stints[-1], current=True)

@@ -85,9 +85,7 @@ def summary(store: Store) -> Summary:
         label = o.industry or NO_INDUSTRY
         industries[label] = industries.get(label, 0) + 1
 
-    big = [
-        o for o in per_org if o.kind == rules.ENTERPRISE_KIND and (o.employees or 0) >= rules.BIG_ENTERPRISE
-    ]
+    big = [o for o in per_org if o.kind == rules.ENTERPRISE_KIND and (o.employees or 0) >= rules.BIG_ENTERPRISE]
     big.sort(key=lambda o: (-(o.employees or 0), o.name))
     totals = [sum(v[i] for v in counts.values()) for i in range(3)]
     return Summary(

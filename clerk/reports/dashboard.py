@@ -26,8 +26,7 @@ def figures(store: Store, today: date | None = None) -> Figures:
     # (org_member_counts); the two "new" counts read a range of members_joined. Neither scans
     # the members, so the home screen opens as fast on 1,000,000 members as on 100.
     members, migrant, new_form = store.conn.execute(
-        "SELECT coalesce(sum(members), 0), coalesce(sum(migrant), 0), coalesce(sum(new_form), 0)"
-        " FROM org_member_counts"
+        "SELECT coalesce(sum(members), 0), coalesce(sum(migrant), 0), coalesce(sum(new_form), 0) FROM org_member_counts"
     ).fetchone()
     new_this_month, new_this_year = store.conn.execute(
         "SELECT count(*) FILTER (WHERE joined_on >= ?), count(*) FROM members"

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from clerk.store import paths
 from clerk.domain import choices
 from clerk.domain import organisation as rules
+from clerk.store import paths
 from clerk.store.store import ServiceError, Store, now
 
 LIVE = choices.LIVE
@@ -54,7 +55,9 @@ def parse_period(text: str | None, today: date | None = None) -> Period:
         if m := re.fullmatch(r"(\d{4})-?Q([1-4])", raw):
             y, q = int(m[1]), int(m[2])
             end_month = q * 3
-            return Period(date(y, end_month - 2, 1), date(y, end_month, calendar.monthrange(y, end_month)[1]), f"{y}-Q{q}")
+            return Period(
+                date(y, end_month - 2, 1), date(y, end_month, calendar.monthrange(y, end_month)[1]), f"{y}-Q{q}"
+            )
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})", raw):
             y, mo = int(m[1]), int(m[2])
             return Period(date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1]), f"{y}-{mo:02d}")
@@ -193,8 +196,15 @@ def figures(store: Store, period: Period) -> Figures:
             f.big_members += live
         per_org.append(
             {
-                "unit": code, "name": name, "kind": kind, "industry": industry or "", "employees": employees,
-                "members": live, "new": new, "migrant": migrant, "new_form": nf,
+                "unit": code,
+                "name": name,
+                "kind": kind,
+                "industry": industry or "",
+                "employees": employees,
+                "members": live,
+                "new": new,
+                "migrant": migrant,
+                "new_form": nf,
                 "rate": rules.membership_rate(live, employees),
             }
         )
@@ -202,14 +212,32 @@ def figures(store: Store, period: Period) -> Figures:
     ordered = sorted(units.values(), key=lambda f: (f.code != unit.code, f.code))
     total = UnitFigures(unit.code, f"{unit.name}合计")
     for f in ordered:
-        for key in ("members", "women", "new", "migrant", "new_form", "new_form_new", "organisations", "big",
-                    "big_employees", "big_members"):
+        for key in (
+            "members",
+            "women",
+            "new",
+            "migrant",
+            "new_form",
+            "new_form_new",
+            "organisations",
+            "big",
+            "big_employees",
+            "big_members",
+        ):
             setattr(total, key, getattr(total, key) + getattr(f, key))
     conflicts = conn.execute("SELECT count(*) FROM sync_conflicts WHERE status = 'open'").fetchone()[0]
     return Figures(
-        unit_code=unit.code, unit_name=unit.name, district=unit.level == "district", period=period,
-        units=ordered, total=total, per_org=per_org, categories=categories, kinds=kinds,
-        industries=sorted((c, i, *v) for (c, i), v in industries.items()), open_conflicts=conflicts,
+        unit_code=unit.code,
+        unit_name=unit.name,
+        district=unit.level == "district",
+        period=period,
+        units=ordered,
+        total=total,
+        per_org=per_org,
+        categories=categories,
+        kinds=kinds,
+        industries=sorted((c, i, *v) for (c, i), v in industries.items()),
+        open_conflicts=conflicts,
     )
 
 
@@ -221,8 +249,9 @@ def default_path(store: Store, period: Period) -> Path:
     return paths.exports_dir() / f"{unit.code}_统计报表_{period.slug}.xlsx"
 
 
-def write_report(store: Store, *, period: str | Period | None = None, out: str | Path | None = None,
-                 progress=None, figures_of=None) -> Path:
+def write_report(
+    store: Store, *, period: str | Period | None = None, out: str | Path | None = None, progress=None, figures_of=None
+) -> Path:
     """Write the report workbook and return its path (figures_of: another way to count, e.g. a city hub's)."""
     p = period if isinstance(period, Period) else parse_period(period)
     target = Path(out) if out else default_path(store, p)
@@ -273,53 +302,147 @@ def build_workbook(f: Figures, clerk: str):
     if not units:
         units = [f.total]
     _table(
-        book, "汇总", "会员和组织统计汇总表", subtitle, notes,
-        ["单位代码", "单位名称", "在册会员", "其中女性", "本期新入会", "农民工会员", "新就业形态会员",
-         "基层工会组织", "25人以上企业", "其职工人数", "其会员人数", "入会率"],
-        [[u.code, u.name, u.members, u.women, u.new, u.migrant, u.new_form, u.organisations, u.big,
-          u.big_employees, u.big_members, u.rate] for u in units],
+        book,
+        "汇总",
+        "会员和组织统计汇总表",
+        subtitle,
+        notes,
+        [
+            "单位代码",
+            "单位名称",
+            "在册会员",
+            "其中女性",
+            "本期新入会",
+            "农民工会员",
+            "新就业形态会员",
+            "基层工会组织",
+            "25人以上企业",
+            "其职工人数",
+            "其会员人数",
+            "入会率",
+        ],
+        [
+            [
+                u.code,
+                u.name,
+                u.members,
+                u.women,
+                u.new,
+                u.migrant,
+                u.new_form,
+                u.organisations,
+                u.big,
+                u.big_employees,
+                u.big_members,
+                u.rate,
+            ]
+            for u in units
+        ],
         widths=[12, 24, 10, 10, 11, 11, 13, 12, 12, 11, 11, 9],
-        percent_cols={11}, total_last=len(units) > 1,
+        percent_cols={11},
+        total_last=len(units) > 1,
     )
     unit_names = {u.code: u.name for u in f.units}
     org_rows = [
-        [unit_names.get(r["unit"], r["unit"]), r["name"], r["kind"], r["industry"], r["employees"], r["members"],
-         r["new"], r["migrant"], r["new_form"], r["rate"]]
+        [
+            unit_names.get(r["unit"], r["unit"]),
+            r["name"],
+            r["kind"],
+            r["industry"],
+            r["employees"],
+            r["members"],
+            r["new"],
+            r["migrant"],
+            r["new_form"],
+            r["rate"],
+        ]
         for r in f.per_org
     ]
-    org_rows.append(["合计", "", "", "", sum(r["employees"] or 0 for r in f.per_org),
-                     sum(r["members"] for r in f.per_org), sum(r["new"] for r in f.per_org),
-                     sum(r["migrant"] for r in f.per_org), sum(r["new_form"] for r in f.per_org), None])
+    org_rows.append(
+        [
+            "合计",
+            "",
+            "",
+            "",
+            sum(r["employees"] or 0 for r in f.per_org),
+            sum(r["members"] for r in f.per_org),
+            sum(r["new"] for r in f.per_org),
+            sum(r["migrant"] for r in f.per_org),
+            sum(r["new_form"] for r in f.per_org),
+            None,
+        ]
+    )
     _table(
-        book, "按组织", "各基层工会会员情况", subtitle, [],
-        ["所属单位", "工会名称", "组织类型", "所属行业", "职工人数", "在册会员", "本期新入会", "农民工", "新就业形态", "入会率"],
-        org_rows, widths=[18, 32, 16, 12, 10, 10, 11, 9, 11, 9], percent_cols={9}, total_last=True,
+        book,
+        "按组织",
+        "各基层工会会员情况",
+        subtitle,
+        [],
+        [
+            "所属单位",
+            "工会名称",
+            "组织类型",
+            "所属行业",
+            "职工人数",
+            "在册会员",
+            "本期新入会",
+            "农民工",
+            "新就业形态",
+            "入会率",
+        ],
+        org_rows,
+        widths=[18, 32, 16, 12, 10, 10, 11, 9, 11, 9],
+        percent_cols={9},
+        total_last=True,
     )
     cats = list(choices.NEW_FORM_CATEGORIES)
     cat_rows = []
     for u in units:
-        per = f.categories.get(u.code, {}) if u is not f.total else {
-            c: sum(f.categories.get(x.code, {}).get(c, 0) for x in f.units if not x.subtotal) for c in cats
-        }
+        per = (
+            f.categories.get(u.code, {})
+            if u is not f.total
+            else {c: sum(f.categories.get(x.code, {}).get(c, 0) for x in f.units if not x.subtotal) for c in cats}
+        )
         cat_rows.append([u.name, u.migrant, u.new_form, u.new_form_new, *[per.get(c, 0) for c in cats]])
     _table(
-        book, "农民工和新就业形态", "农民工和新就业形态劳动者入会情况", subtitle, [],
+        book,
+        "农民工和新就业形态",
+        "农民工和新就业形态劳动者入会情况",
+        subtitle,
+        [],
         ["单位", "农民工会员", "新就业形态会员", "其中本期新入会", *cats],
-        cat_rows, widths=[24, 11, 13, 14, *[11] * len(cats)], total_last=len(units) > 1,
+        cat_rows,
+        widths=[24, 11, 13, 14, *[11] * len(cats)],
+        total_last=len(units) > 1,
     )
     kinds = list(choices.ORG_KINDS)
     kind_rows = []
     for u in units:
-        per = f.kinds.get(u.code, {}) if u is not f.total else {
-            k: sum(f.kinds.get(x.code, {}).get(k, 0) for x in f.units if not x.subtotal) for k in kinds
-        }
+        per = (
+            f.kinds.get(u.code, {})
+            if u is not f.total
+            else {k: sum(f.kinds.get(x.code, {}).get(k, 0) for x in f.units if not x.subtotal) for k in kinds}
+        )
         kind_rows.append([u.name, *[per.get(k, 0) for k in kinds], sum(per.values())])
     sheet = _table(
-        book, "组织类型和行业", "基层工会组织按类型统计", subtitle, [],
-        ["单位", *kinds, "合计"], kind_rows, widths=[24, *[12] * len(kinds), 9], total_last=len(units) > 1,
+        book,
+        "组织类型和行业",
+        "基层工会组织按类型统计",
+        subtitle,
+        [],
+        ["单位", *kinds, "合计"],
+        kind_rows,
+        widths=[24, *[12] * len(kinds), 9],
+        total_last=len(units) > 1,
     )
     industry_rows = [[unit_names.get(c, c), i, n, e, m] for c, i, n, e, m in f.industries]
-    _block(sheet, sheet.max_row + 2, "基层工会组织按行业统计", ["单位", "所属行业", "组织数", "职工人数", "在册会员"], industry_rows)
+    _block(
+        sheet,
+        sheet.max_row + 2,
+        "基层工会组织按行业统计",
+        ["单位", "所属行业", "组织数", "职工人数", "在册会员"],
+        industry_rows,
+    )
     return book
 
 
@@ -339,9 +462,19 @@ def _styles():
     }
 
 
-def _table(book, name: str, title: str, subtitle: str, notes: list[str], headers: Sequence[str],
-           rows: list[list[Any]], *, widths: Sequence[float], percent_cols: set[int] = frozenset(),
-           total_last: bool = False):
+def _table(
+    book,
+    name: str,
+    title: str,
+    subtitle: str,
+    notes: list[str],
+    headers: Sequence[str],
+    rows: list[list[Any]],
+    *,
+    widths: Sequence[float],
+    percent_cols: set[int] = frozenset(),
+    total_last: bool = False,
+):
     from openpyxl.utils import get_column_letter
 
     s = _styles()
@@ -380,8 +513,14 @@ def _table(book, name: str, title: str, subtitle: str, notes: list[str], headers
     return ws
 
 
-def _write_rows(ws, header_row: int, headers: Sequence[str], rows: list[list[Any]], percent_cols=frozenset(),
-                total_last: bool = False) -> None:
+def _write_rows(
+    ws,
+    header_row: int,
+    headers: Sequence[str],
+    rows: list[list[Any]],
+    percent_cols=frozenset(),
+    total_last: bool = False,
+) -> None:
     s = _styles()
     for c, text in enumerate(headers, start=1):
         cell = ws.cell(row=header_row, column=c, value=text)

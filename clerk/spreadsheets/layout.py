@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field as dc_field
-from typing import Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from clerk.spreadsheets import columns
 from clerk.spreadsheets.cells import is_blank, lost_digits, to_text
@@ -252,7 +253,10 @@ def _detect_by_content(head: Sequence[Sequence[object]], *, first_col: int, firs
         for i, value in enumerate(row):
             if i != id_col and type(value) is str and _CJK_NAME.fullmatch(value.replace(" ", "")):
                 name_counts[i] = name_counts.get(i, 0) + 1
-    cols = [Column(i, column_letter(first_col + i), f"第 {column_letter(first_col + i)} 列", None, "内容推断") for i in range(width)]
+    cols = [
+        Column(i, column_letter(first_col + i), f"第 {column_letter(first_col + i)} 列", None, "内容推断")
+        for i in range(width)
+    ]
     cols[id_col].field = "id_number"
     if name_counts:
         cols[max(name_counts, key=lambda i: name_counts[i])].field = "name"

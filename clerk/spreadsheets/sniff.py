@@ -142,9 +142,7 @@ def _zip_kind(path: Path, display: str) -> str:
                 raise not_a_sheet(display, "Word 文档")
             if any(n.startswith("ppt/") for n in names):
                 raise not_a_sheet(display, "演示文稿（PPT）")
-            raise SpreadsheetError(
-                f"“{display}”是一个压缩包，不是表格。请先解压，再导入里面的花名册文件。"
-            )
+            raise SpreadsheetError(f"“{display}”是一个压缩包，不是表格。请先解压，再导入里面的花名册文件。")
     except SpreadsheetError:
         raise
     except Exception as exc:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
 
 from clerk.spreadsheets.errors import SpreadsheetError
 

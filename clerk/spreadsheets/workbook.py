@@ -8,9 +8,9 @@ numbers in messages are the ones the clerk sees. Cells keep the types the reader
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from clerk.spreadsheets import sniff, textfile
 from clerk.spreadsheets.errors import SpreadsheetError
@@ -143,7 +143,7 @@ class Workbook:
                     raise
             self._book = None
 
-    def __enter__(self) -> "Workbook":
+    def __enter__(self) -> Workbook:
         return self
 
     def __exit__(self, *exc) -> None:

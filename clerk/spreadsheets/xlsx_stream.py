@@ -16,10 +16,11 @@ import queue
 import re
 import threading
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -66,7 +67,7 @@ class Column:
 class SheetWriter:
     """One worksheet being streamed; rows are appended in order, then close() ends the part."""
 
-    def __init__(self, book: "XlsxStreamWriter", name: str, columns: Sequence[Column], part: str):
+    def __init__(self, book: XlsxStreamWriter, name: str, columns: Sequence[Column], part: str):
         self.book = book
         self.name = name
         self.columns = list(columns)
@@ -162,7 +163,7 @@ class SheetWriter:
         self._raw("</sheetData></worksheet>")
         self.book._send(("close", None))
 
-    def __enter__(self) -> "SheetWriter":
+    def __enter__(self) -> SheetWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -270,7 +271,7 @@ class XlsxStreamWriter:
             f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
             "</Relationships>",
         )
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         z.writestr(
             "docProps/core.xml",
             f'{_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
@@ -321,7 +322,7 @@ class XlsxStreamWriter:
         except Exception:  # noqa: BLE001
             pass
 
-    def __enter__(self) -> "XlsxStreamWriter":
+    def __enter__(self) -> XlsxStreamWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:

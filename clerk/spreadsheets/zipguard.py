@@ -54,9 +54,7 @@ def check_archive(zf: zipfile.ZipFile, display: str) -> None:
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise SpreadsheetError(
-                f"“{display}”是加了密码的压缩文件，程序无法读取。请让单位去掉密码后重新发送。"
-            )
+            raise SpreadsheetError(f"“{display}”是加了密码的压缩文件，程序无法读取。请让单位去掉密码后重新发送。")
         total += info.file_size
         if total > MAX_TOTAL:
             raise _too_big(display)
@@ -95,7 +93,7 @@ def _suspect(max_row: int, general: bool) -> re.Pattern[bytes]:
     if lead < 9:
         beyond += r"|[%d-9]\d{%d}" % (lead + 1, digits - 1)
     head = rb'<c\b[^>]*?\br="' if general else rb'<c r="'
-    return re.compile(head + rb'(?:[A-Z]{2,3}|[A-Z](?:' + beyond.encode() + rb'))')
+    return re.compile(head + rb"(?:[A-Z]{2,3}|[A-Z](?:" + beyond.encode() + rb"))")
 
 
 def xlsx_extent(zf: zipfile.ZipFile, part: str) -> Extent:

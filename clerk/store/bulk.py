@@ -8,8 +8,8 @@ per-organisation counts from one SQL statement each over the id range, instead o
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from clerk.registry import members
 
@@ -40,7 +40,13 @@ def add_grams(conn: sqlite3.Connection, first: int, last: int) -> None:
 
 
 def journal_inserts(
-    conn: sqlite3.Connection, first: int, last: int, *, at: str, clerk: str, unit_code: str,
+    conn: sqlite3.Connection,
+    first: int,
+    last: int,
+    *,
+    at: str,
+    clerk: str,
+    unit_code: str,
     batch_id: int | None = None,
 ) -> None:
     """One 'insert' journal row per member with ids first..last, its snapshot taken from the
@@ -82,7 +88,9 @@ class RangeCounts:
 def counts_by_range(conn: sqlite3.Connection) -> Iterator[RangeCounts]:
     """Set the insert count trigger aside for the enclosing transaction and put it back exactly
     as the schema wrote it (a rollback undoes both)."""
-    found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (COUNT_TRIGGER,)).fetchone()
+    found = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (COUNT_TRIGGER,)
+    ).fetchone()
     if found:
         conn.execute(f"DROP TRIGGER {COUNT_TRIGGER}")
     yield RangeCounts(conn, active=bool(found))

@@ -11,10 +11,10 @@ import os
 import re
 import shutil
 import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema.sql"
 

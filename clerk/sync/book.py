@@ -5,7 +5,8 @@ from, the files applied, and the conflicts. The SQL is written with ? placeholde
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from clerk.store.store import ServiceError, Unit, new_uid, now
 from clerk.sync.target import Conflict, FileRecord, Source, dumps, loads
@@ -22,11 +23,23 @@ CONFLICT_SELECT = (
 
 def conflict_from_row(row: Mapping[str, Any]) -> Conflict:
     return Conflict(
-        id=row["id"], uid=row["uid"], kind=row["kind"], tbl=row["tbl"], row_uid=row["row_uid"],
-        other_uid=row["other_uid"], id_number=row["id_number"], source_code=row["source_code"],
-        fields=json.loads(row["fields"]) if row["fields"] else [], incoming=loads(row["incoming"]) or {},
-        local=loads(row["local"]), status=row["status"], resolution=row["resolution"],
-        resolved_at=row["resolved_at"], resolved_by=row["resolved_by"], note=row["note"], created_at=row["created_at"],
+        id=row["id"],
+        uid=row["uid"],
+        kind=row["kind"],
+        tbl=row["tbl"],
+        row_uid=row["row_uid"],
+        other_uid=row["other_uid"],
+        id_number=row["id_number"],
+        source_code=row["source_code"],
+        fields=json.loads(row["fields"]) if row["fields"] else [],
+        incoming=loads(row["incoming"]) or {},
+        local=loads(row["local"]),
+        status=row["status"],
+        resolution=row["resolution"],
+        resolved_at=row["resolved_at"],
+        resolved_by=row["resolved_by"],
+        note=row["note"],
+        created_at=row["created_at"],
         extra={
             "source_name": row["source_name"] or row["source_code"],
             "other_unit": row["other_unit"],
@@ -68,11 +81,18 @@ class Bookkeeping:
         return rows[0][0] if rows else code
 
     def source(self, code: str) -> Source | None:
-        rows = self._query("SELECT code, name, level, last_seq, files, updated_at FROM sync_sources WHERE code = ?", (code,))
+        rows = self._query(
+            "SELECT code, name, level, last_seq, files, updated_at FROM sync_sources WHERE code = ?", (code,)
+        )
         return Source(*rows[0]) if rows else None
 
     def sources(self) -> list[Source]:
-        return [Source(*r) for r in self._query("SELECT code, name, level, last_seq, files, updated_at FROM sync_sources ORDER BY code")]
+        return [
+            Source(*r)
+            for r in self._query(
+                "SELECT code, name, level, last_seq, files, updated_at FROM sync_sources ORDER BY code"
+            )
+        ]
 
     def find_file(self, code: str, first: int, last: int, checksum: str) -> FileRecord | None:
         rows = self._query(
@@ -97,24 +117,51 @@ class Bookkeeping:
 
     # -- conflicts ----------------------------------------------------------------------------------
     def add_conflict(
-        self, kind: str, tbl: str, row_uid: str, source_code: str, file_id: int | None, incoming: dict[str, Any],
-        local: dict[str, Any] | None, fields: list[str], other_uid: str | None = None, id_number: str | None = None,
+        self,
+        kind: str,
+        tbl: str,
+        row_uid: str,
+        source_code: str,
+        file_id: int | None,
+        incoming: dict[str, Any],
+        local: dict[str, Any] | None,
+        fields: list[str],
+        other_uid: str | None = None,
+        id_number: str | None = None,
     ) -> int:
         uid = new_uid()
         record = {
-            "uid": uid, "kind": kind, "tbl": tbl, "row_uid": row_uid, "other_uid": other_uid, "id_number": id_number,
-            "source_code": source_code, "file_id": file_id, "fields": dumps(fields) if fields else None,
-            "incoming": dumps(incoming), "local": dumps(local), "created_at": now(),
+            "uid": uid,
+            "kind": kind,
+            "tbl": tbl,
+            "row_uid": row_uid,
+            "other_uid": other_uid,
+            "id_number": id_number,
+            "source_code": source_code,
+            "file_id": file_id,
+            "fields": dumps(fields) if fields else None,
+            "incoming": dumps(incoming),
+            "local": dumps(local),
+            "created_at": now(),
         }
         conflict_id = self._insert_id(
             f"INSERT INTO sync_conflicts ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})",
             list(record.values()),
         )
-        self._log(self.unit.code, "sync_conflicts", conflict_id, uid, "insert", None,
-                  {"kind": kind, "row_uid": row_uid, "other_uid": other_uid, "source_code": source_code, "fields": fields})
+        self._log(
+            self.unit.code,
+            "sync_conflicts",
+            conflict_id,
+            uid,
+            "insert",
+            None,
+            {"kind": kind, "row_uid": row_uid, "other_uid": other_uid, "source_code": source_code, "fields": fields},
+        )
         return conflict_id
 
-    def update_conflict(self, conflict_id: int, incoming: dict[str, Any], local: dict[str, Any] | None, fields: list[str]) -> None:
+    def update_conflict(
+        self, conflict_id: int, incoming: dict[str, Any], local: dict[str, Any] | None, fields: list[str]
+    ) -> None:
         self._execute(
             "UPDATE sync_conflicts SET incoming = ?, local = ?, fields = ? WHERE id = ?",
             (dumps(incoming), dumps(local), dumps(fields) if fields else None, conflict_id),
@@ -127,8 +174,15 @@ class Bookkeeping:
             " WHERE id = ?",
             (resolution, now(), self._clerk, note, conflict_id),
         )
-        self._log(self.unit.code, "sync_conflicts", conflict_id, uid, "update", {"status": status},
-                  {"status": "resolved", "resolution": resolution, "note": note})
+        self._log(
+            self.unit.code,
+            "sync_conflicts",
+            conflict_id,
+            uid,
+            "update",
+            {"status": status},
+            {"status": "resolved", "resolution": resolution, "note": note},
+        )
 
     def conflicts(self, status: str | None = "open") -> list[Conflict]:
         where = "WHERE c.status = ?" if status else ""
@@ -146,6 +200,7 @@ class Bookkeeping:
 
     def conflict_last_seq(self, conflict: Conflict) -> int:
         rows = self._query(
-            "SELECT f.last_seq FROM sync_conflicts c JOIN sync_files f ON f.id = c.file_id WHERE c.id = ?", (conflict.id,)
+            "SELECT f.last_seq FROM sync_conflicts c JOIN sync_files f ON f.id = c.file_id WHERE c.id = ?",
+            (conflict.id,),
         )
         return rows[0][0] if rows else 0

@@ -18,14 +18,14 @@ import re
 import sqlite3
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
-from clerk.store import paths
-from clerk.sync import format as fmt
-from clerk.store.store import ServiceError, Store, now
 from clerk.spreadsheets.xlsx_stream import Column, XlsxStreamWriter, clean
+from clerk.store import paths
+from clerk.store.store import ServiceError, Store, now
+from clerk.sync import format as fmt
 
 Progress = Callable[[int, int, str], None]
 

@@ -13,8 +13,9 @@ its decimal digits). Any edit of the data — a changed digit, a removed row —
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 FORMAT_NAME = "clerk 同步文件"
 FORMAT_VERSION = 1
@@ -33,6 +34,7 @@ SHEET_ROWS = 1_000_000
 
 def part_name(sheet: str, part: int) -> str:
     return sheet if part == 1 else f"{sheet}（续{part}）"
+
 
 TEXT, INT = "text", "int"
 
@@ -129,7 +131,12 @@ SHEET_FIELDS: dict[str, tuple[Field, ...]] = {
     TRANSFER_SHEET: TRANSFER_FIELDS,
     DELETION_SHEET: DELETION_FIELDS,
 }
-SHEET_TABLE = {ORG_SHEET: "organisations", MEMBER_SHEET: "members", TRANSFER_SHEET: "transfers", DELETION_SHEET: "members"}
+SHEET_TABLE = {
+    ORG_SHEET: "organisations",
+    MEMBER_SHEET: "members",
+    TRANSFER_SHEET: "transfers",
+    DELETION_SHEET: "members",
+}
 
 
 def applied_keys(fields: Sequence[Field]) -> tuple[str, ...]:

@@ -17,14 +17,15 @@ Conflicts are settled by resolve(); a conflict the units settle themselves in la
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from clerk.domain import choices
-from clerk.sync import format as fmt
 from clerk.store.store import ServiceError, Store
+from clerk.sync import format as fmt
 from clerk.sync.reader import BadSyncFile, RowState, SyncFile, read, read_manifest
 from clerk.sync.target import AlreadyMerged, Conflict, Existing, MergeTarget, TargetRefusal
 
@@ -143,7 +144,9 @@ def _read_or_refusal(path: Path, password: str | None) -> SyncFile | BadSyncFile
         return exc
 
 
-def _read_ahead(paths: list[Path], password: str | None, rows: int, wanted: bool | None = None) -> Iterator[SyncFile | BadSyncFile | None]:
+def _read_ahead(
+    paths: list[Path], password: str | None, rows: int, wanted: bool | None = None
+) -> Iterator[SyncFile | BadSyncFile | None]:
     """The files read and verified in order; for big merges the next file is read by a helper
     process while this one applies the current one (reading is a third of the work, and it holds
     the GIL, so a thread would not help). None: the caller reads it itself."""
@@ -175,7 +178,12 @@ def _read_ahead(paths: list[Path], password: str | None, rows: int, wanted: bool
 
 
 def _merge_one(
-    target: MergeTarget, path: Path, password, force_gap: bool, report: MergeReport, tick,
+    target: MergeTarget,
+    path: Path,
+    password,
+    force_gap: bool,
+    report: MergeReport,
+    tick,
     loaded: SyncFile | BadSyncFile | None = None,
 ) -> FileOutcome:
     if loaded is None:
@@ -272,7 +280,11 @@ def _same(tbl: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def _decide(
-    target: MergeTarget, state: RowState, current: Existing | None, opened: Conflict | None, m: fmt.Manifest,
+    target: MergeTarget,
+    state: RowState,
+    current: Existing | None,
+    opened: Conflict | None,
+    m: fmt.Manifest,
     file_id: int | None,
 ) -> str:
     tbl, incoming, code, seq = state.tbl, state.values, m.unit_code, m.last_seq
@@ -303,8 +315,17 @@ def _decide(
         if opened is not None:
             target.update_conflict(opened.id, incoming, local, both)
             return "unchanged"
-        target.add_conflict("both_changed", tbl, state.uid, code, file_id, incoming, local, both,
-                            id_number=incoming.get("id_number") or incoming.get("uscc"))
+        target.add_conflict(
+            "both_changed",
+            tbl,
+            state.uid,
+            code,
+            file_id,
+            incoming,
+            local,
+            both,
+            id_number=incoming.get("id_number") or incoming.get("uscc"),
+        )
         return "conflicts"
     if opened is not None:
         target.close_conflict(opened.id, "auto", "后续文件中双方的修改已不冲突，已自动合并。")
@@ -366,8 +387,16 @@ def _live_twice(target: MergeTarget, live: list[str], m: fmt.Manifest, file_id: 
         known.add(key)
         holding.add(row_uid)
         target.add_conflict(
-            "live_twice", "members", row_uid, m.unit_code, file_id, _public(target.member(row_uid)),
-            _public(target.member(other_uid)), [], other_uid=other_uid, id_number=id_number,
+            "live_twice",
+            "members",
+            row_uid,
+            m.unit_code,
+            file_id,
+            _public(target.member(row_uid)),
+            _public(target.member(other_uid)),
+            [],
+            other_uid=other_uid,
+            id_number=id_number,
         )
         added += 1
     return added

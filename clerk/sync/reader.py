@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from clerk.sync import format as fmt
 from clerk.store.store import ServiceError
+from clerk.sync import format as fmt
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_RATIO = 200  # our files deflate about 10x; a zip bomb is thousands of times
@@ -153,7 +154,9 @@ def _read_sheets(data: io.BytesIO, label: str, only_manifest: bool = False) -> d
             while fmt.part_name(name, part) in names:  # a continuation sheet: the same header, more rows
                 more = book.get_sheet_by_name(fmt.part_name(name, part)).to_python(skip_empty_area=False)
                 if not more or not rows or more[0][: len(rows[0])] != rows[0]:
-                    raise BadSyncFile(f"“{label}”的“{fmt.part_name(name, part)}”工作表表头与格式不符（被改动过），没有合并。")
+                    raise BadSyncFile(
+                        f"“{label}”的“{fmt.part_name(name, part)}”工作表表头与格式不符（被改动过），没有合并。"
+                    )
                 _trim(rows)
                 rows.extend(more[1:])
                 part += 1

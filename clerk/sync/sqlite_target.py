@@ -10,33 +10,74 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from clerk.domain import choices, names
 from clerk.store import bulk as member_bulk
+from clerk.store.store import Store, new_uid, now
 from clerk.sync import format as fmt
 from clerk.sync.book import CONFLICT_SELECT, Bookkeeping, conflict_from_row
-from clerk.store.store import Store, new_uid, now
 from clerk.sync.target import Conflict, Existing, TargetRefusal, dumps, loads
 
 _CHUNK = 500
 
 MEMBER_COLUMNS = (
-    "uid", "unit_code", "name", "id_number", "gender", "birth_date", "birthplace_code", "phone", "ethnicity",
-    "job", "employment_form", "migrant", "new_form", "joined_on", "card_no", "mutual_aid", "hardship", "notes",
-    "status", "status_note", "created_at", "updated_at", "deleted_at",
+    "uid",
+    "unit_code",
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "birthplace_code",
+    "phone",
+    "ethnicity",
+    "job",
+    "employment_form",
+    "migrant",
+    "new_form",
+    "joined_on",
+    "card_no",
+    "mutual_aid",
+    "hardship",
+    "notes",
+    "status",
+    "status_note",
+    "created_at",
+    "updated_at",
+    "deleted_at",
 )  # + org_id, name_pinyin, name_initials
 ORG_COLUMNS = (
-    "uid", "unit_code", "name", "uscc", "kind", "region_code", "industry", "founded_on", "chair", "chair_phone",
-    "employee_count", "address", "status", "dissolved_on", "created_at", "updated_at",
+    "uid",
+    "unit_code",
+    "name",
+    "uscc",
+    "kind",
+    "region_code",
+    "industry",
+    "founded_on",
+    "chair",
+    "chair_phone",
+    "employee_count",
+    "address",
+    "status",
+    "dissolved_on",
+    "created_at",
+    "updated_at",
 )  # + parent_id (and name_pinyin, name_initials when the table has them)
 TRANSFER_COLUMNS = (
-    "uid", "unit_code", "from_outside", "to_outside", "transferred_on", "reason", "created_at",
+    "uid",
+    "unit_code",
+    "from_outside",
+    "to_outside",
+    "transferred_on",
+    "reason",
+    "created_at",
 )  # + member_id, from_org_id, to_org_id
 _NOT_NULL_INTS = ("migrant", "mutual_aid", "hardship")
 _NOT_JOURNALED = (*fmt.TIMESTAMPS, *fmt.DERIVED)  # as members.snapshot leaves them out
@@ -126,8 +167,17 @@ class SqliteTarget(Bookkeeping):
             "INSERT INTO sync_files (source_code, file_name, file_sha256, checksum, mode, first_seq, last_seq,"
             " exported_at, merged_at, merged_by, forced_gap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                manifest.unit_code, file_name, sha256, manifest.checksum, manifest.mode, manifest.first_seq,
-                manifest.last_seq, manifest.created_at, stamp, self._clerk, forced_gap,
+                manifest.unit_code,
+                file_name,
+                sha256,
+                manifest.checksum,
+                manifest.mode,
+                manifest.first_seq,
+                manifest.last_seq,
+                manifest.created_at,
+                stamp,
+                self._clerk,
+                forced_gap,
             ),
         )
         return cur.lastrowid
@@ -254,16 +304,29 @@ class SqliteTarget(Bookkeeping):
         return True
 
     def update(
-        self, tbl: str, current: Existing, values: dict[str, Any], source_code: str, source_seq: int,
-        base: dict[str, Any] | None, *, local: bool = False,
+        self,
+        tbl: str,
+        current: Existing,
+        values: dict[str, Any],
+        source_code: str,
+        source_seq: int,
+        base: dict[str, Any] | None,
+        *,
+        local: bool = False,
     ) -> None:
         before = _snapshot(tbl, current.row_id, current.values, self)
         try:
             snapshot = _UPDATE[tbl](self, current, values)
         except sqlite3.IntegrityError as exc:
             raise TargetRefusal(_integrity(tbl, values, exc)) from None
-        op = "delete" if tbl == "members" and values.get("deleted_at") and not current.values.get("deleted_at") else "update"
-        self._log(self.unit.code if local else source_code, tbl, current.row_id, current.values["uid"], op, before, snapshot)
+        op = (
+            "delete"
+            if tbl == "members" and values.get("deleted_at") and not current.values.get("deleted_at")
+            else "update"
+        )
+        self._log(
+            self.unit.code if local else source_code, tbl, current.row_id, current.values["uid"], op, before, snapshot
+        )
         if not local and tbl != "transfers":
             self._touched[(tbl, current.values["uid"])] = (source_code, source_seq, dumps(base))
 
@@ -278,14 +341,27 @@ class SqliteTarget(Bookkeeping):
             "INSERT INTO transfers (uid, unit_code, member_id, from_org_id, to_org_id, to_outside, transferred_on,"
             " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                uid, older["unit_code"], older["id"], older["org_id"], newer["org_id"], destination,
-                date.today().isoformat(), reason, now(),
+                uid,
+                older["unit_code"],
+                older["id"],
+                older["org_id"],
+                newer["org_id"],
+                destination,
+                date.today().isoformat(),
+                reason,
+                now(),
             ),
         )
         snapshot = {
-            "id": cur.lastrowid, "uid": uid, "unit_code": older["unit_code"], "member_uid": member_uid,
-            "from_org_uid": older["org_uid"], "to_org_uid": newer["org_uid"], "to_outside": destination,
-            "transferred_on": date.today().isoformat(), "reason": reason,
+            "id": cur.lastrowid,
+            "uid": uid,
+            "unit_code": older["unit_code"],
+            "member_uid": member_uid,
+            "from_org_uid": older["org_uid"],
+            "to_org_uid": newer["org_uid"],
+            "to_outside": destination,
+            "transferred_on": date.today().isoformat(),
+            "reason": reason,
         }
         self._log(self.unit.code, "transfers", cur.lastrowid, uid, "insert", None, snapshot)
         self.flush()
@@ -307,7 +383,9 @@ class SqliteTarget(Bookkeeping):
             self.conn.executemany(_MEMBER_INSERT, self._member_rows)
             self._counts.add(first, last)
             member_bulk.add_grams(self.conn, first, last)
-            member_bulk.journal_inserts(self.conn, first, last, at=now(), clerk=self._clerk, unit_code=self._member_source)
+            member_bulk.journal_inserts(
+                self.conn, first, last, at=now(), clerk=self._clerk, unit_code=self._member_source
+            )
         except sqlite3.IntegrityError as exc:
             culprit = self._member_rows[0]
             for row in self._member_rows:
@@ -332,7 +410,9 @@ class SqliteTarget(Bookkeeping):
             )
             self._journal.clear()
         if self._grams:
-            self.conn.executemany("INSERT OR IGNORE INTO member_name_grams (gram, member_id) VALUES (?, ?)", self._grams)
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO member_name_grams (gram, member_id) VALUES (?, ?)", self._grams
+            )
             self._grams.clear()
 
     def flush(self) -> None:
@@ -371,7 +451,9 @@ class SqliteTarget(Bookkeeping):
                 found[c.row_uid] = c
         return found
 
+
 # -- per-table SQL ---------------------------------------------------------------------------------
+
 
 def _existing_sql(table: str, alias: str, keys: tuple[str, ...], joins: str, special: dict[str, str]) -> str:
     cols = ", ".join(special.get(k, f"{alias}.{k}") for k in keys)
@@ -383,16 +465,26 @@ def _existing_sql(table: str, alias: str, keys: tuple[str, ...], joins: str, spe
 
 _EXISTING = {
     "members": (
-        _existing_sql("members", "m", fmt.MEMBER_KEYS, "LEFT JOIN organisations o ON o.id = m.org_id", {"org_uid": "o.uid"}),
+        _existing_sql(
+            "members", "m", fmt.MEMBER_KEYS, "LEFT JOIN organisations o ON o.id = m.org_id", {"org_uid": "o.uid"}
+        ),
         fmt.MEMBER_KEYS,
     ),
     "organisations": (
-        _existing_sql("organisations", "g", fmt.ORG_KEYS, "LEFT JOIN organisations p ON p.id = g.parent_id", {"parent_uid": "p.uid"}),
+        _existing_sql(
+            "organisations",
+            "g",
+            fmt.ORG_KEYS,
+            "LEFT JOIN organisations p ON p.id = g.parent_id",
+            {"parent_uid": "p.uid"},
+        ),
         fmt.ORG_KEYS,
     ),
     "transfers": (
         _existing_sql(
-            "transfers", "t", fmt.TRANSFER_KEYS,
+            "transfers",
+            "t",
+            fmt.TRANSFER_KEYS,
             "JOIN members m ON m.id = t.member_id LEFT JOIN organisations fo ON fo.id = t.from_org_id"
             " LEFT JOIN organisations tor ON tor.id = t.to_org_id",
             {"member_uid": "m.uid", "from_org_uid": "fo.uid", "to_org_uid": "tor.uid"},

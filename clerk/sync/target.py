@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from clerk.sync import format as fmt
 from clerk.store.store import Unit
+from clerk.sync import format as fmt
 
 KIND_LABELS = {"live_twice": "同一人在两处在册", "both_changed": "双方都修改了同一记录"}
 RESOLUTION_LABELS = {
@@ -122,8 +122,15 @@ class MergeTarget(Protocol):
     def insert(self, tbl: str, values: dict[str, Any], source_code: str, source_seq: int) -> bool: ...
 
     def update(
-        self, tbl: str, current: Existing, values: dict[str, Any], source_code: str, source_seq: int,
-        base: dict[str, Any] | None, *, local: bool = False,
+        self,
+        tbl: str,
+        current: Existing,
+        values: dict[str, Any],
+        source_code: str,
+        source_seq: int,
+        base: dict[str, Any] | None,
+        *,
+        local: bool = False,
     ) -> None: ...
 
     def touch(self, tbl: str, uid: str, source_code: str, source_seq: int, base: dict[str, Any] | None) -> None: ...
@@ -140,17 +147,28 @@ class MergeTarget(Protocol):
 
     def unit_name(self, code: str) -> str: ...
 
-    def conflict_last_seq(self, conflict: "Conflict") -> int: ...
+    def conflict_last_seq(self, conflict: Conflict) -> int: ...
 
     # -- conflicts -----------------------------------------------------------------------------
     def open_conflicts(self, kind: str, tbl: str, row_uids: list[str]) -> dict[str, Conflict]: ...
 
     def add_conflict(
-        self, kind: str, tbl: str, row_uid: str, source_code: str, file_id: int | None, incoming: dict[str, Any],
-        local: dict[str, Any] | None, fields: list[str], other_uid: str | None = None, id_number: str | None = None,
+        self,
+        kind: str,
+        tbl: str,
+        row_uid: str,
+        source_code: str,
+        file_id: int | None,
+        incoming: dict[str, Any],
+        local: dict[str, Any] | None,
+        fields: list[str],
+        other_uid: str | None = None,
+        id_number: str | None = None,
     ) -> int: ...
 
-    def update_conflict(self, conflict_id: int, incoming: dict[str, Any], local: dict[str, Any] | None, fields: list[str]) -> None: ...
+    def update_conflict(
+        self, conflict_id: int, incoming: dict[str, Any], local: dict[str, Any] | None, fields: list[str]
+    ) -> None: ...
 
     def close_conflict(self, conflict_id: int, resolution: str, note: str) -> None: ...
 

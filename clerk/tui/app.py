@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-
-from pathlib import Path
 
 from clerk.store.store import Store, open_store
 
@@ -152,7 +151,9 @@ class ClerkApp(App):
         yield SystemCommand("外乡镇转入", "从其他乡镇（街道）转入会员，不重复登记", self.action_transfer_in)
         yield SystemCommand("导出同步文件", "乡镇：导出上次以来的修改（或完整数据）交给区县", self.action_export_sync)
         yield SystemCommand("合并同步文件", "区县：合并各乡镇交来的同步文件", self.action_merge_sync)
-        yield SystemCommand("冲突处理", "区县：处理合并时发现的冲突（同一人两处在册、双方都修改）", self.action_conflicts)
+        yield SystemCommand(
+            "冲突处理", "区县：处理合并时发现的冲突（同一人两处在册、双方都修改）", self.action_conflicts
+        )
         yield SystemCommand("统计报表", "生成会员和组织统计报表（.xlsx，可打印上报）", self.action_report)
         yield SystemCommand("导入花名册", "批量入会：导入单位报来的花名册（Excel/WPS/CSV）", self.action_import_roster)
         yield SystemCommand("导入记录", "每次导入的文件、结果和列对应；撤销一个批次", self.action_batches)

@@ -13,9 +13,10 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from clerk.importing import batches as import_batches, error_report as import_report
-from clerk.store.store import ServiceError, Store
+from clerk.importing import batches as import_batches
+from clerk.importing import error_report as import_report
 from clerk.spreadsheets import columns
+from clerk.store.store import ServiceError, Store
 
 
 class ConfirmDialog(ModalScreen[bool]):

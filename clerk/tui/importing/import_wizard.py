@@ -33,10 +33,12 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from clerk.store import paths
-from clerk.importing import mappings as import_mappings, error_report as import_report, pipeline as importer
-from clerk.store.store import ServiceError, Store
+from clerk.importing import error_report as import_report
+from clerk.importing import mappings as import_mappings
+from clerk.importing import pipeline as importer
 from clerk.spreadsheets import columns
+from clerk.store import paths
+from clerk.store.store import ServiceError, Store
 from clerk.tui.orgs.org_picker import OrgField
 
 ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".txt")
@@ -57,7 +59,8 @@ def inbox_rosters() -> list[Path]:
     if not folder.is_dir():
         return []
     files = [
-        p for p in folder.iterdir()
+        p
+        for p in folder.iterdir()
         if p.is_file() and p.suffix.lower() in ROSTER_SUFFIXES and not p.name.startswith((".", "~$"))
     ]
     return sorted(files, key=lambda p: (-p.stat().st_mtime, p.name))
@@ -271,7 +274,9 @@ class ImportWizardScreen(Screen[None]):
                 lines.append(f"[dim]工作表“{sheet.name}”：{sheet.skipped}[/dim]")
         if scan.previous:
             prev = scan.previous
-            lines.append(f"[yellow]这个文件已于 {prev['created_at'].replace('T', ' ')} 导入过（批次 #{prev['id']}），再次导入不会有任何改动。[/]")
+            lines.append(
+                f"[yellow]这个文件已于 {prev['created_at'].replace('T', ' ')} 导入过（批次 #{prev['id']}），再次导入不会有任何改动。[/]"
+            )
         if scan.parent_uid:
             lines.append("[cyan]这是 clerk 错误报告修改后发回的文件，导入的行会记到原批次上。[/]")
         self.query_one("#scan-info", Static).update("\n".join(lines))
@@ -302,7 +307,11 @@ class ImportWizardScreen(Screen[None]):
         if sheet.layout is None or event.value is Select.BLANK:
             return
         col = importer.find_column(sheet.layout, int(c_index))
-        if col is None or col.field == event.value or (event.value == columns.IGNORE and col.field not in columns.FIELDS):
+        if (
+            col is None
+            or col.field == event.value
+            or (event.value == columns.IGNORE and col.field not in columns.FIELDS)
+        ):
             return
         importer.remap(self.scan, sheet.name, {int(c_index): str(event.value)})
         # Another column that held this field let go of it: show that.
@@ -399,7 +408,9 @@ class ImportWizardScreen(Screen[None]):
         lines.extend(f"· {note}" for note in plan.notes[:3])
         if plan.already_imported:
             prev = plan.already_imported
-            lines.append(f"[yellow]这个文件已于 {prev['created_at'].replace('T', ' ')} 导入过（批次 #{prev['id']}）：导入不会有任何改动。[/]")
+            lines.append(
+                f"[yellow]这个文件已于 {prev['created_at'].replace('T', ' ')} 导入过（批次 #{prev['id']}）：导入不会有任何改动。[/]"
+            )
         self.query_one("#counts", Static).update("\n".join(lines))
         table = self.query_one("#problems", DataTable)
         table.clear()
@@ -486,7 +497,9 @@ class ImportWizardScreen(Screen[None]):
         self._status("")
         self._close_scan()
         self._show("result", "完成")
-        self.query_one("#report", Button).focus() if not self.query_one("#report", Button).disabled else self.query_one("#again2", Button).focus()
+        self.query_one("#report", Button).focus() if not self.query_one("#report", Button).disabled else self.query_one(
+            "#again2", Button
+        ).focus()
 
     @on(Button.Pressed, "#report")
     def _report(self) -> None:

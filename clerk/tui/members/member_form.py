@@ -93,7 +93,9 @@ class MemberFormScreen(Screen[int | None]):
             for key, label, options in SELECT_FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(label)
-                    yield Select([(o, o) for o in options], id=key, prompt="（未选择）", value=values.get(key) or Select.NULL)
+                    yield Select(
+                        [(o, o) for o in options], id=key, prompt="（未选择）", value=values.get(key) or Select.NULL
+                    )
                 yield Static("", id=f"{key}-error", classes="error")
             with Horizontal(id="flags"):
                 for key, label in FLAGS:

@@ -62,7 +62,13 @@ class TransferDialog(ModalScreen[bool]):
                 yield RadioButton("转出本乡镇", id="out")
             with Horizontal(classes="row", id="to-row"):
                 yield Label("转到")
-                yield OrgField(None, id="target", title="转到哪个工会？", allow_none=False, exclude={record["org_id"]} if record["org_id"] else set())
+                yield OrgField(
+                    None,
+                    id="target",
+                    title="转到哪个工会？",
+                    allow_none=False,
+                    exclude={record["org_id"]} if record["org_id"] else set(),
+                )
             with Horizontal(classes="row", id="out-row"):
                 yield Label("转往")
                 yield Input(id="destination", placeholder="乡镇（街道）或单位工会名称，如 沙坪坝区某街道总工会")

@@ -48,12 +48,12 @@ class DissolveDialog(ModalScreen[bool]):
                 yield Label("撤销日期")
                 yield Input(date.today().isoformat(), id="date")
             with Vertical(id="move", classes="shown" if self.live else ""):
-                yield Static(
-                    f"它还有 {self.live} 名在册会员，不能直接撤销。可先把他们全部转接到：", classes="error"
-                )
+                yield Static(f"它还有 {self.live} 名在册会员，不能直接撤销。可先把他们全部转接到：", classes="error")
                 with Horizontal(classes="row"):
                     yield Label("转接到")
-                    yield OrgField(None, id="target", title="会员转接到哪个工会？", allow_none=False, exclude={self.org_id})
+                    yield OrgField(
+                        None, id="target", title="会员转接到哪个工会？", allow_none=False, exclude={self.org_id}
+                    )
             yield Static("", id="error", classes="error")
             with Horizontal(id="buttons"):
                 label = "转接会员并撤销" if self.live else "撤销"

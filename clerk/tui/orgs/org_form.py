@@ -28,7 +28,19 @@ TEXT_FIELDS = (
     ("address", "地址", ""),
 )
 SELECT_FIELDS = (("kind", "组织类型 *", choices.ORG_KINDS), ("industry", "所属行业", choices.INDUSTRIES))
-ORDER = ("name", "kind", "uscc", "parent_id", "industry", "region_code", "founded_on", "chair", "chair_phone", "employee_count", "address")
+ORDER = (
+    "name",
+    "kind",
+    "uscc",
+    "parent_id",
+    "industry",
+    "region_code",
+    "founded_on",
+    "chair",
+    "chair_phone",
+    "employee_count",
+    "address",
+)
 
 
 class OrgFormScreen(Screen[int | None]):
@@ -84,7 +96,9 @@ class OrgFormScreen(Screen[int | None]):
                     elif key in selects:
                         label, options = selects[key]
                         yield Label(label)
-                        yield Select([(o, o) for o in options], id=key, prompt="（未选择）", value=values.get(key) or Select.NULL)
+                        yield Select(
+                            [(o, o) for o in options], id=key, prompt="（未选择）", value=values.get(key) or Select.NULL
+                        )
                     else:
                         yield Label("上级工会")
                         yield OrgField(
@@ -132,7 +146,11 @@ class OrgFormScreen(Screen[int | None]):
             box.update(message)
             box.display = bool(message)
         required = uscc.required_for(values.get("kind"))
-        text = "此类组织须填写所在单位的统一社会信用代码。" if required and not values.get("uscc") and "uscc" not in errors else ""
+        text = (
+            "此类组织须填写所在单位的统一社会信用代码。"
+            if required and not values.get("uscc") and "uscc" not in errors
+            else ""
+        )
         hint = self.query_one("#uscc-hint", Static)
         hint.update(text)
         hint.display = bool(text)

@@ -98,7 +98,15 @@ class OrgPickerScreen(ModalScreen[Picked | None]):
         # Arrow keys move in the list while the cursor stays in the search box.
         box = self.query_one(OptionList)
         if self.query_one("#query", Input).has_focus and event.key in ("down", "up", "pagedown", "pageup"):
-            getattr(box, {"down": "action_cursor_down", "up": "action_cursor_up", "pagedown": "action_page_down", "pageup": "action_page_up"}[event.key])()
+            getattr(
+                box,
+                {
+                    "down": "action_cursor_down",
+                    "up": "action_cursor_up",
+                    "pagedown": "action_page_down",
+                    "pageup": "action_page_up",
+                }[event.key],
+            )()
             event.stop()
 
     @on(Input.Submitted, "#query")
@@ -137,13 +145,13 @@ class OrgField(Widget, can_focus=True):
     value: reactive[int | None] = reactive(None, init=False)
 
     class Changed(Message):
-        def __init__(self, field: "OrgField", value: int | None):
+        def __init__(self, field: OrgField, value: int | None):
             super().__init__()
             self.field = field
             self.value = value
 
         @property
-        def control(self) -> "OrgField":
+        def control(self) -> OrgField:
             return self.field
 
     def __init__(

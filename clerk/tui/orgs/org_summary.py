@@ -64,10 +64,9 @@ class OrgSummaryScreen(Screen[None]):
         with TabbedContent(initial="big"):
             with TabPane("25人以上企业", id="big"):
                 yield PagedTable(id="big-table", zebra_stripes=True)
-            with TabPane("类型与行业", id="kinds"):
-                with Horizontal(id="kinds-row"):
-                    yield DataTable(id="kind-table", cursor_type="row")
-                    yield DataTable(id="industry-table", cursor_type="row")
+            with TabPane("类型与行业", id="kinds"), Horizontal(id="kinds-row"):
+                yield DataTable(id="kind-table", cursor_type="row")
+                yield DataTable(id="industry-table", cursor_type="row")
             with TabPane("各工会会员", id="per-org"):
                 yield PagedTable(id="org-table", zebra_stripes=True)
         yield Footer()
@@ -88,7 +87,12 @@ class OrgSummaryScreen(Screen[None]):
         big.add_columns("企业工会", "职工", "会员", "入会率")
         big.set_rows(
             s.big,
-            lambda o: (o.name[:24], _n(o.employees), _n(o.members), Text(o.rate_label + ("！" if (o.rate or 0) > 1 else ""), justify="right")),
+            lambda o: (
+                o.name[:24],
+                _n(o.employees),
+                _n(o.members),
+                Text(o.rate_label + ("！" if (o.rate or 0) > 1 else ""), justify="right"),
+            ),
         )
         kinds = self.query_one("#kind-table", DataTable)
         kinds.add_columns("组织类型", "个数")

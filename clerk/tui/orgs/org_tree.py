@@ -285,7 +285,9 @@ class OrgTreeScreen(Screen[None]):
             self.notify(f"已把“{node.name}”移到“{picked.name}”下面。")
             self.reload(node.id)
 
-        self.app.push_screen(OrgPickerScreen(f"把“{node.name}”移到哪个上级工会下面？", exclude=exclude), callback=chosen)
+        self.app.push_screen(
+            OrgPickerScreen(f"把“{node.name}”移到哪个上级工会下面？", exclude=exclude), callback=chosen
+        )
 
     def action_dissolve(self) -> None:
         from clerk.tui.orgs.dissolve_dialog import DissolveDialog

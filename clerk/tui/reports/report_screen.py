@@ -38,8 +38,10 @@ class ReportScreen(Screen[None]):
         yield Header()
         with VerticalScroll():
             yield Static("统计报表（会员和组织统计，可直接打印上报）", classes="title")
-            yield Static("统计期间写法：2026（全年）、2026-11（月）、2026-Q3（季度）、"
-                         "2026-01-01:2026-06-30（起止日期）。", classes="hint")
+            yield Static(
+                "统计期间写法：2026（全年）、2026-11（月）、2026-Q3（季度）、2026-01-01:2026-06-30（起止日期）。",
+                classes="hint",
+            )
             with Horizontal(classes="row"):
                 yield Label("统计期间")
                 yield Input(str(date.today().year), id="period")
@@ -72,9 +74,11 @@ class ReportScreen(Screen[None]):
         try:
             store = Store(self.app.store.path)
             path = report.write_report(
-                store, period=period,
+                store,
+                period=period,
                 progress=lambda done, total, label: self.app.call_from_thread(
-                    self.query_one(ProgressBar).update, total=total, progress=done),
+                    self.query_one(ProgressBar).update, total=total, progress=done
+                ),
             )
             self.post_message(self.Finished(f"统计报表已生成：{path}"))
         except ServiceError as exc:

@@ -84,7 +84,9 @@ class ConflictDialog(ModalScreen[str | None]):
                 yield Static(comparison(c))
             with Horizontal(id="buttons"):
                 for choice, label in buttons:
-                    button = Button(label, id=choice, variant="primary" if choice in ("transfer", "township") else "default")
+                    button = Button(
+                        label, id=choice, variant="primary" if choice in ("transfer", "township") else "default"
+                    )
                     button.tooltip = CHOICE_LABELS[choice]
                     yield button
                 yield Button("取消", id="cancel")

@@ -9,8 +9,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from clerk.domain import idcard
-from clerk.sync import merge as sync_merge
 from clerk.store.store import ServiceError
+from clerk.sync import merge as sync_merge
 
 
 class ConflictsScreen(Screen[None]):
@@ -54,10 +54,24 @@ class ConflictsScreen(Screen[None]):
                 other = c.extra.get("other_unit_name") or ""
             else:
                 other = "、".join(c.fields)
-            ident = idcard.mask(c.id_number) if c.tbl == "members" and c.id_number and len(c.id_number) == 18 else (c.id_number or "")
-            status = "待处理" if c.status == "open" else sync_merge.CHOICE_LABELS.get(c.resolution or "", "自动解决")[:6]
-            table.add_row(str(c.id), c.kind_label[:8], c.name[:8], ident, (c.extra.get("source_name") or "")[:8],
-                          other[:10], status, key=str(c.id))
+            ident = (
+                idcard.mask(c.id_number)
+                if c.tbl == "members" and c.id_number and len(c.id_number) == 18
+                else (c.id_number or "")
+            )
+            status = (
+                "待处理" if c.status == "open" else sync_merge.CHOICE_LABELS.get(c.resolution or "", "自动解决")[:6]
+            )
+            table.add_row(
+                str(c.id),
+                c.kind_label[:8],
+                c.name[:8],
+                ident,
+                (c.extra.get("source_name") or "")[:8],
+                other[:10],
+                status,
+                key=str(c.id),
+            )
         open_count = sum(1 for c in conflicts if c.status == "open")
         if not conflicts:
             text = "没有待处理的冲突。" if not self.show_all else "还没有冲突记录。"

@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
 
-from clerk.sync import export as sync_export
 from clerk.store.store import ServiceError, Store
+from clerk.sync import export as sync_export
 
 
 class ExportScreen(Screen[None]):
@@ -92,7 +92,9 @@ class ExportScreen(Screen[None]):
         try:
             store = Store(self.app.store.path)
             result = sync_export.export(
-                store, full=full, password=password,
+                store,
+                full=full,
+                password=password,
                 progress=lambda done, total, label: self.post_message(self.Progressed(done, total, label)),
             )
             self.post_message(self.Finished(result.message, str(result.path) if result.path else None))

@@ -12,11 +12,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, ProgressBar, SelectionList, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    SelectionList,
+    Static,
+)
 
 from clerk.store import paths
-from clerk.sync import merge as sync_merge
 from clerk.store.store import ServiceError, Store
+from clerk.sync import merge as sync_merge
 
 
 def inbox_files() -> list[Path]:
@@ -85,7 +96,9 @@ class MergeScreen(Screen[None]):
         self._show_conflicts()
         if self.app.store.require_unit().level != "district":
             self.query_one("#merge", Button).disabled = True
-            self._summary("本数据库属于乡镇（街道），合并同步文件要在区县总工会的数据库中进行。乡镇请用“导出同步文件”。", "error")
+            self._summary(
+                "本数据库属于乡镇（街道），合并同步文件要在区县总工会的数据库中进行。乡镇请用“导出同步文件”。", "error"
+            )
 
     def reload_files(self) -> None:
         files = inbox_files()
@@ -137,7 +150,10 @@ class MergeScreen(Screen[None]):
         try:
             store = Store(self.app.store.path)
             report = sync_merge.merge(
-                store, files, password=password, force_gap=force,
+                store,
+                files,
+                password=password,
+                force_gap=force,
                 progress=lambda done, total, label: self.post_message(self.Progressed(done, total, label)),
             )
             self.post_message(self.Finished(report))
