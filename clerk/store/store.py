@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from clerk.store import db
+from clerk.store.errors import ServiceError
 
-
-class ServiceError(Exception):
-    """A refusal a clerk can act on; the message is Chinese and complete."""
+__all__ = ["NotSetUp", "ServiceError", "Store", "Unit", "new_uid", "now", "open_store"]
 
 
 class NotSetUp(ServiceError):
