@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from clerk.importing import batches as import_batches
 from clerk.importing import error_report as import_report
 from clerk.spreadsheets import columns
-from clerk.store.store import ServiceError, Store
+from clerk.store.store import ServiceError
+from clerk.tui.workers import run_job
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -64,11 +62,6 @@ class BatchHistoryScreen(Screen[None]):
     BatchHistoryScreen #detail { height: 9; border-top: solid $primary; padding: 0 1; }
     BatchHistoryScreen #status { height: auto; min-height: 1; }
     """
-
-    @dataclass
-    class Undone(Message):
-        message: str
-        error: bool = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -181,22 +174,19 @@ class BatchHistoryScreen(Screen[None]):
 
         self.app.push_screen(ConfirmDialog(question, "撤销"), callback=answered)
 
-    @work(thread=True, exclusive=True, group="undo")
     def run_undo(self, batch_id: int) -> None:
-        store = Store(self.app.store.path)
-        try:
-            self.post_message(self.Undone(import_batches.undo(store, batch_id).message))
-        except ServiceError as exc:
-            self.post_message(self.Undone(str(exc), error=True))
-        except Exception as exc:  # noqa: BLE001
-            self.post_message(self.Undone(f"撤销没有完成，数据库没有改动：{exc}", error=True))
-        finally:
-            store.close()
+        run_job(
+            self,
+            lambda store, _progress: import_batches.undo(store, batch_id).message,
+            done=self._undone,
+            failed=lambda message: self._undone(message, error=True),
+            failure="撤销没有完成，数据库没有改动：{error}",
+            group="undo",
+        )
 
-    @on(Undone)
-    def _undone(self, message: Undone) -> None:
+    def _undone(self, message: str, error: bool = False) -> None:
         self.busy = False
-        self._status(message.message, "error" if message.error else "ok")
+        self._status(message, "error" if error else "ok")
         self.reload()
 
     def action_report(self) -> None:

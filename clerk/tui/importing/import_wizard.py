@@ -8,14 +8,12 @@ and post messages back; the screen never touches the database from a worker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -40,6 +38,7 @@ from clerk.spreadsheets import columns
 from clerk.store import paths
 from clerk.store.store import ServiceError, Store
 from clerk.tui.orgs.org_picker import OrgField
+from clerk.tui.workers import Progress, run_job
 
 ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".txt")
 SHOWN_PROBLEMS = 1000
@@ -64,6 +63,11 @@ def inbox_rosters() -> list[Path]:
         if p.is_file() and p.suffix.lower() in ROSTER_SUFFIXES and not p.name.startswith((".", "~$"))
     ]
     return sorted(files, key=lambda p: (-p.stat().st_mtime, p.name))
+
+
+def _stage_first(progress: Progress):
+    """The importer reports (stage, done, total); the worker helper takes (done, total, stage)."""
+    return lambda stage, done, total: progress(done, total, stage)
 
 
 def counts_text(counts: dict[str, int]) -> str:
@@ -98,28 +102,6 @@ class ImportWizardScreen(Screen[None]):
     ImportWizardScreen #scan-info, ImportWizardScreen #counts, ImportWizardScreen #result-text { height: auto; }
     ImportWizardScreen #status { height: auto; min-height: 1; }
     """
-
-    # -- messages from the workers ---------------------------------------------------------------
-    @dataclass
-    class Scanned(Message):
-        scan: importer.FileScan | None
-        error: str = ""
-
-    @dataclass
-    class Planned(Message):
-        plan: importer.Plan | None
-        error: str = ""
-
-    @dataclass
-    class Committed(Message):
-        result: importer.Result | None
-        error: str = ""
-
-    @dataclass
-    class Progressed(Message):
-        stage: str
-        done: int
-        total: int | None
 
     def __init__(self, path: str | Path | None = None):
         super().__init__()
@@ -235,25 +217,24 @@ class ImportWizardScreen(Screen[None]):
         self._status(f"正在打开“{path.name}”……")
         self.run_scan(path)
 
-    @work(thread=True, exclusive=True, group="import")
     def run_scan(self, path: Path) -> None:
-        store = Store(self.app.store.path)
-        try:
-            self.post_message(self.Scanned(importer.scan(store, path)))
-        except ServiceError as exc:
-            self.post_message(self.Scanned(None, str(exc)))
-        except Exception as exc:  # noqa: BLE001 - shown to the clerk, never a traceback
-            self.post_message(self.Scanned(None, f"无法读取“{path.name}”：{exc}"))
-        finally:
-            store.close()
+        run_job(
+            self,
+            lambda store, _progress: importer.scan(store, path),
+            done=self._scanned,
+            failed=self._failed,
+            failure=f"无法读取“{path.name}”：{{error}}",
+            group="import",
+        )
 
-    @on(Scanned)
-    def _scanned(self, message: Scanned) -> None:
+    def _failed(self, message: str) -> None:
         self.busy = False
-        if message.scan is None:
-            self._status(message.error, "error")
-            return
-        self.scan = message.scan
+        self.query_one("#progress", ProgressBar).display = False
+        self._status(message, "error")
+
+    def _scanned(self, scan: importer.FileScan) -> None:
+        self.busy = False
+        self.scan = scan
         self._status("")
         self._fill_mapping()
         self._show("map", "核对列")
@@ -363,21 +344,16 @@ class ImportWizardScreen(Screen[None]):
         self._progress_start("校验")
         self.run_prepare(self.scan, options)
 
-    @work(thread=True, exclusive=True, group="import")
     def run_prepare(self, scan: importer.FileScan, options: importer.Options) -> None:
-        store = Store(self.app.store.path)
-        try:
-            plan = importer.prepare(store, scan, options, self._progress_callback)
-            self.post_message(self.Planned(plan))
-        except ServiceError as exc:
-            self.post_message(self.Planned(None, str(exc)))
-        except Exception as exc:  # noqa: BLE001
-            self.post_message(self.Planned(None, f"校验没有完成：{exc}"))
-        finally:
-            store.close()
-
-    def _progress_callback(self, stage: str, done: int, total: int | None) -> None:
-        self.post_message(self.Progressed(stage, done, total))
+        run_job(
+            self,
+            lambda store, progress: importer.prepare(store, scan, options, _stage_first(progress)),
+            done=self._planned,
+            failed=self._failed,
+            progress=self._progressed,
+            failure="校验没有完成：{error}",
+            group="import",
+        )
 
     def _progress_start(self, stage: str) -> None:
         bar = self.query_one("#progress", ProgressBar)
@@ -385,21 +361,16 @@ class ImportWizardScreen(Screen[None]):
         bar.update(total=None, progress=0)
         self._status(f"{stage}中……")
 
-    @on(Progressed)
-    def _progressed(self, message: Progressed) -> None:
+    def _progressed(self, done: int, total: int | None, stage: str) -> None:
         bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=message.total, progress=message.done)
-        total = f" / {message.total:,}" if message.total else ""
-        self._status(f"{message.stage}：{message.done:,}{total}")
+        bar.update(total=total, progress=done)
+        of_total = f" / {total:,}" if total else ""
+        self._status(f"{stage}：{done:,}{of_total}")
 
-    @on(Planned)
-    def _planned(self, message: Planned) -> None:
+    def _planned(self, plan: importer.Plan) -> None:
         self.busy = False
         self.query_one("#progress", ProgressBar).display = False
-        if message.plan is None:
-            self._status(message.error, "error")
-            return
-        self.plan = plan = message.plan
+        self.plan = plan
         lines = [counts_text(plan.counts)]
         if plan.counts["skipped"]:
             lines.append(f"[dim]跳过空行、说明和签名行 {plan.counts['skipped']} 行[/dim]")
@@ -463,30 +434,31 @@ class ImportWizardScreen(Screen[None]):
         early, self.early = self.early, None
         self.run_commit(self.plan, early)
 
-    @work(thread=True, exclusive=True, group="import")
     def run_commit(self, plan: importer.Plan, early: importer.EarlyBackup | None) -> None:
-        store = Store(self.app.store.path)
-        try:
-            result = importer.commit(store, plan, self._progress_callback, early)
-            self.post_message(self.Committed(result))
+        def job(store: Store, progress: Progress) -> None:
+            result = importer.commit(store, plan, _stage_first(progress), early)
+            self.call_later(self._committed, result)  # on screen now; the WAL is tidied after
             if result.written:
-                importer.checkpoint(store)  # after the clerk has the result
-        except ServiceError as exc:
-            self.post_message(self.Committed(None, str(exc)))
-        except Exception as exc:  # noqa: BLE001
-            self.post_message(self.Committed(None, f"导入没有完成，数据库没有改动：{exc}"))
-        finally:
-            store.close()
+                importer.checkpoint(store)
 
-    @on(Committed)
-    def _committed(self, message: Committed) -> None:
+        run_job(
+            self,
+            job,
+            done=lambda _: None,
+            failed=self._commit_failed,
+            progress=self._progressed,
+            failure="导入没有完成，数据库没有改动：{error}",
+            group="import",
+        )
+
+    def _commit_failed(self, message: str) -> None:
+        self._failed(message)
+        self.query_one("#commit", Button).disabled = False
+
+    def _committed(self, result: importer.Result) -> None:
         self.busy = False
         self.query_one("#progress", ProgressBar).display = False
-        if message.result is None:
-            self.query_one("#commit", Button).disabled = False
-            self._status(message.error, "error")
-            return
-        self.result = result = message.result
+        self.result = result
         lines = [result.message]
         if result.backup:
             lines.append(f"[dim]导入前的数据库已备份：{result.backup}[/dim]")

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Static
 
 from clerk.reports import statistics as report
-from clerk.store.store import ServiceError, Store
+from clerk.store.store import ServiceError
+from clerk.tui.workers import run_job
 
 
 class ReportScreen(Screen[None]):
@@ -28,11 +27,6 @@ class ReportScreen(Screen[None]):
     ReportScreen Button { margin-right: 2; }
     ReportScreen #result { margin-top: 1; height: auto; }
     """
-
-    @dataclass
-    class Finished(Message):
-        message: str
-        failed: bool = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,31 +62,20 @@ class ReportScreen(Screen[None]):
         self._show(f"正在统计 {period.start} 至 {period.end}……")
         self.run_report(period)
 
-    @work(thread=True, exclusive=True, group="report")
     def run_report(self, period: report.Period) -> None:
-        store = None
-        try:
-            store = Store(self.app.store.path)
-            path = report.write_report(
-                store,
-                period=period,
-                progress=lambda done, total, label: self.app.call_from_thread(
-                    self.query_one(ProgressBar).update, total=total, progress=done
-                ),
-            )
-            self.post_message(self.Finished(f"统计报表已生成：{path}"))
-        except ServiceError as exc:
-            self.post_message(self.Finished(str(exc), failed=True))
-        except Exception as exc:  # noqa: BLE001
-            self.post_message(self.Finished(f"生成报表失败：{exc}", failed=True))
-        finally:
-            if store is not None:
-                store.close()
+        run_job(
+            self,
+            lambda store, progress: report.write_report(store, period=period, progress=progress),
+            done=lambda path: self._finished(f"统计报表已生成：{path}"),
+            failed=lambda message: self._finished(message, failed=True),
+            progress=lambda done, total, _label: self.query_one(ProgressBar).update(total=total, progress=done),
+            failure="生成报表失败：{error}",
+            group="report",
+        )
 
-    @on(Finished)
-    def _finished(self, event: Finished) -> None:
+    def _finished(self, message: str, failed: bool = False) -> None:
         self.query_one("#make", Button).disabled = False
-        self._show(event.message, failed=event.failed, done=not event.failed)
+        self._show(message, failed=failed, done=not failed)
 
     def _show(self, text: str, *, failed: bool = False, done: bool = False) -> None:
         result = self.query_one("#result", Static)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
 
-from clerk.store.store import ServiceError, Store
 from clerk.sync import export as sync_export
+from clerk.tui.workers import run_job
 
 
 class ExportScreen(Screen[None]):
@@ -32,18 +29,6 @@ class ExportScreen(Screen[None]):
     ExportScreen ProgressBar { margin-top: 1; }
     ExportScreen #result { margin-top: 1; height: auto; }
     """
-
-    @dataclass
-    class Progressed(Message):
-        done: int
-        total: int
-        label: str
-
-    @dataclass
-    class Finished(Message):
-        message: str
-        path: str | None
-        failed: bool = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,40 +70,28 @@ class ExportScreen(Screen[None]):
         self.query_one("#result", Static).set_classes("hint")
         self.run_export(full, password)
 
-    @work(thread=True, exclusive=True, group="export")
     def run_export(self, full: bool, password: str | None) -> None:
-        # A connection of its own: the worker thread must not share the app's transactions.
-        store = None
-        try:
-            store = Store(self.app.store.path)
-            result = sync_export.export(
-                store,
-                full=full,
-                password=password,
-                progress=lambda done, total, label: self.post_message(self.Progressed(done, total, label)),
-            )
-            self.post_message(self.Finished(result.message, str(result.path) if result.path else None))
-        except ServiceError as exc:
-            self.post_message(self.Finished(str(exc), None, failed=True))
-        except Exception as exc:  # noqa: BLE001 - shown to the clerk, never a traceback
-            self.post_message(self.Finished(f"导出失败：{exc}。没有生成文件。", None, failed=True))
-        finally:
-            if store is not None:
-                store.close()
+        run_job(
+            self,
+            lambda store, progress: sync_export.export(store, full=full, password=password, progress=progress),
+            done=lambda result: self._finished(result.message, str(result.path) if result.path else None),
+            failed=lambda message: self._finished(message, None, failed=True),
+            progress=self._progressed,
+            failure="导出失败：{error}。没有生成文件。",
+            group="export",
+        )
 
-    @on(Progressed)
-    def _progressed(self, event: Progressed) -> None:
-        self.query_one(ProgressBar).update(total=max(event.total, 1), progress=event.done)
+    def _progressed(self, done: int, total: int | None, label: str) -> None:
+        self.query_one(ProgressBar).update(total=max(total or 0, 1), progress=done)
 
-    @on(Finished)
-    def _finished(self, event: Finished) -> None:
+    def _finished(self, message: str, path: str | None, failed: bool = False) -> None:
         self.query_one("#export", Button).disabled = False
         result = self.query_one("#result", Static)
-        result.update(event.message)
-        result.set_classes("error" if event.failed else "ok")
-        if event.path:
+        result.update(message)
+        result.set_classes("error" if failed else "ok")
+        if path:
             self.query_one(ProgressBar).update(total=1, progress=1)
-            self.notify(f"已导出：{event.path}", timeout=6)
+            self.notify(f"已导出：{path}", timeout=6)
         self._show_pending()
 
     @on(Button.Pressed, "#report")

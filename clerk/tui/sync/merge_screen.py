@@ -3,14 +3,12 @@ and see what became of each file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -26,8 +24,8 @@ from textual.widgets import (
 )
 
 from clerk.store import paths
-from clerk.store.store import ServiceError, Store
 from clerk.sync import merge as sync_merge
+from clerk.tui.workers import run_job
 
 
 def inbox_files() -> list[Path]:
@@ -55,17 +53,6 @@ class MergeScreen(Screen[None]):
     MergeScreen #results { height: auto; max-height: 10; }
     MergeScreen #summary { height: auto; }
     """
-
-    @dataclass
-    class Progressed(Message):
-        done: int
-        total: int
-        label: str
-
-    @dataclass
-    class Finished(Message):
-        report: sync_merge.MergeReport | None
-        error: str = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -144,38 +131,28 @@ class MergeScreen(Screen[None]):
         self._summary(f"正在合并 {len(chosen)} 个文件……（合并前会自动备份数据库）")
         self.run_merge(chosen, password, force)
 
-    @work(thread=True, exclusive=True, group="merge")
     def run_merge(self, files: list[Path], password: str | None, force: bool) -> None:
-        store = None
-        try:
-            store = Store(self.app.store.path)
-            report = sync_merge.merge(
-                store,
-                files,
-                password=password,
-                force_gap=force,
-                progress=lambda done, total, label: self.post_message(self.Progressed(done, total, label)),
-            )
-            self.post_message(self.Finished(report))
-        except ServiceError as exc:
-            self.post_message(self.Finished(None, str(exc)))
-        except Exception as exc:  # noqa: BLE001 - shown to the clerk, never a traceback
-            self.post_message(self.Finished(None, f"合并失败：{exc}。未完成的文件没有写入。"))
-        finally:
-            if store is not None:
-                store.close()
+        run_job(
+            self,
+            lambda store, progress: sync_merge.merge(
+                store, files, password=password, force_gap=force, progress=progress
+            ),
+            done=self._merged,
+            failed=self._failed,
+            progress=self._progressed,
+            failure="合并失败：{error}。未完成的文件没有写入。",
+            group="merge",
+        )
 
-    @on(Progressed)
-    def _progressed(self, event: Progressed) -> None:
-        self.query_one(ProgressBar).update(total=max(event.total, 1), progress=event.done)
+    def _progressed(self, done: int, total: int | None, label: str) -> None:
+        self.query_one(ProgressBar).update(total=max(total or 0, 1), progress=done)
 
-    @on(Finished)
-    def _finished(self, event: Finished) -> None:
+    def _failed(self, message: str) -> None:
         self.query_one("#merge", Button).disabled = False
-        if event.report is None:
-            self._summary(event.error, "error")
-            return
-        report = event.report
+        self._summary(message, "error")
+
+    def _merged(self, report: sync_merge.MergeReport) -> None:
+        self.query_one("#merge", Button).disabled = False
         table = self.query_one("#results", DataTable)
         for outcome in report.outcomes:
             table.add_row(outcome.path.name, outcome.label, outcome.message)
