@@ -1,8 +1,13 @@
-"""Resident ID numbers (居民身份证号码, GB 11643).
+"""Resident ID numbers (居民身份证号码, GB 11643) and the permits numbered the same way.
 
 Only the check digit and the birth date decide validity. The region code is looked up for
 display and never used to reject: IDs keep codes that were created after the holder's birth
 or retired since (python-stdnum's validate() rejects both, see DESIGN.md "Known traps").
+
+港澳居民居住证 (810000/820000…), 台湾居民居住证 (830000…) and the 2023 外国人永久居留身份证
+(9, province, nationality…) have 18 characters with the birth date, sex digit and check digit
+where an ID has them. The number itself says which document it is; its first digits are the
+issuing place or nationality, not a mainland region, so a permit has no region code.
 """
 
 from __future__ import annotations
@@ -24,16 +29,53 @@ class InvalidId(ValueError):
     """The message says in Chinese what is wrong with the number."""
 
 
+RESIDENT_ID = "居民身份证"
+HK_MACAO_PERMIT = "港澳居民居住证"
+TAIWAN_PERMIT = "台湾居民居住证"
+FOREIGN_PERMIT = "外国人永久居留身份证"
+KINDS = (RESIDENT_ID, HK_MACAO_PERMIT, TAIWAN_PERMIT, FOREIGN_PERMIT)
+_PERMIT_PLACES = {"81": "香港", "82": "澳门", "83": "台湾"}
+
+
+def kind_of(number: str) -> str:
+    """Which document an 18-character number belongs to, by its first digits."""
+    if number[:1] == "9":
+        return FOREIGN_PERMIT
+    if number[:2] in ("81", "82"):
+        return HK_MACAO_PERMIT
+    if number[:2] == "83":
+        return TAIWAN_PERMIT
+    return RESIDENT_ID
+
+
 @dataclass(frozen=True)
 class IdInfo:
     number: str
     gender: str
     birth_date: date
-    region_code: str
+    region_code: str  # '' for a permit
+    kind: str = RESIDENT_ID
 
     @property
     def region_name(self) -> str:
         return region_name(self.region_code)
+
+    @property
+    def place(self) -> str:
+        """What the number says about where the holder is from, for display."""
+        return place(self.number)
+
+
+def place(number: str | None) -> str:
+    """籍贯 for an ID, 香港/澳门/台湾 for a residence permit, the nationality code for a foreigner's."""
+    if not number or len(number) != 18:
+        return ""
+    kind = kind_of(number)
+    if kind == RESIDENT_ID:
+        return region_name(number[:6])
+    if kind == FOREIGN_PERMIT:
+        return f"外国人（国籍代码 {number[3:6]}）"
+    return _PERMIT_PLACES.get(number[:2], "")
 
 
 def normalize(raw: object) -> str:
@@ -49,8 +91,11 @@ def normalize(raw: object) -> str:
     return text
 
 
-def parse(raw: object, *, today: date | None = None) -> IdInfo:
-    """Validate an ID number and derive gender, birth date and region; raise InvalidId."""
+def parse(raw: object, *, kind: str | None = None, today: date | None = None) -> IdInfo:
+    """Validate an ID or permit number and derive gender, birth date and region; raise InvalidId.
+
+    kind, when given, is the document the clerk or roster says it is; it must agree with the number.
+    """
     number = normalize(raw)
     if not number:
         raise InvalidId("身份证号码不能为空。")
@@ -71,7 +116,11 @@ def parse(raw: object, *, today: date | None = None) -> IdInfo:
     if number[17] != expected:
         raise InvalidId("身份证号码校验位不对，可能有数字录错了，请核对原件。")
     gender = "男" if int(number[16]) % 2 else "女"
-    return IdInfo(number=number, gender=gender, birth_date=born, region_code=number[:6])
+    found = kind_of(number)
+    if kind and kind != found:
+        raise InvalidId(f"证件类型填的是{kind}，但这个号码是{found}的号码。请核对证件类型或号码。")
+    region = number[:6] if found == RESIDENT_ID else ""
+    return IdInfo(number=number, gender=gender, birth_date=born, region_code=region, kind=found)
 
 
 def is_valid(raw: object) -> bool:

@@ -30,6 +30,19 @@ FIELDS: dict[str, str] = {
     "gender": "性别（仅核对）",
     "birth_date": "出生日期（仅核对）",
 }
+# The real-name fields of the record (issue 15); recognised in headers, imported once the importer
+# carries them (until then they count as known columns that are not imported).
+RECORD_FIELDS: dict[str, str] = {
+    "id_kind": "证件类型",
+    "education": "学历",
+    "political": "政治面貌",
+    "household": "户籍类型",
+    "employment_status": "就业状况",
+    "skill_level": "技能等级",
+    "join_method": "入会方式",
+    "join_place": "入会地",
+}
+PENDING = frozenset(RECORD_FIELDS) - frozenset(FIELDS)
 IGNORE = "ignore"  # a column the clerk chose not to import
 # Columns that are recognised (they make a row look like a header) but carry nothing to import.
 KNOWN_IGNORED = "known"
@@ -77,6 +90,7 @@ _add(
     "身份号码",
     "身份证编号",
     "证件编号",
+    "身份号",
     "idcard",
     "idno",
     "idnumber",
@@ -128,10 +142,24 @@ _add(
     "所在基层工会",
     "基层工会名称",
     "用工单位",
+    "企业",
+    "所在企业",
+    "基层工会",
 )
 _add("job", "岗位", "工种", "职务", "职业", "工作岗位", "岗位名称", "职位", "岗位工种", "从事工作", "工作内容")
 _add("ethnicity", "民族", "族别")
-_add("joined_on", "入会时间", "入会日期", "入会年月", "加入工会时间", "加入工会日期", "入会年月日", "入会时间年月日")
+_add(
+    "joined_on",
+    "入会时间",
+    "入会日期",
+    "入会年月",
+    "加入工会时间",
+    "加入工会日期",
+    "入会年月日",
+    "入会时间年月日",
+    "入会年份",
+    "入会年度",
+)
 _add("migrant", "是否农民工", "农民工", "是否为农民工", "是否属于农民工", "农民工是否")
 _add(
     "new_form",
@@ -146,14 +174,25 @@ _add(
     "新业态",
     "从业类型",
     "新就业形态类型",
+    "新就业",
 )
-_add("employment_form", "用工形式", "用工方式", "劳动关系", "用工类型", "就业形式", "用工性质", "合同类型")
-_add("card_no", "会员证号", "会员证号码", "会员卡号", "工会会员证号", "会员证编号", "会员编号")
+_add(
+    "employment_form",
+    "用工形式",
+    "用工方式",
+    "劳动关系",
+    "用工类型",
+    "就业形式",
+    "用工性质",
+    "合同类型",
+    "劳动合同类型",
+)
+_add("card_no", "会员证号", "会员证号码", "会员卡号", "工会会员证号", "会员证编号", "会员编号", "会员证")
 _add("mutual_aid", "职工互助保障", "互助保障", "是否参加互助保障", "是否参加职工互助保障", "参加互助保障")
 _add("hardship", "困难职工", "是否困难职工", "困难职工标识")
 _add("notes", "备注", "其他", "备注说明", "说明")
 _add("gender", "性别")
-_add("birth_date", "出生日期", "出生年月", "出生年月日", "生日", "出生时间")
+_add("birth_date", "出生日期", "出生年月", "出生年月日", "生日", "出生时间", "出生")
 _add(
     KNOWN_IGNORED,
     "序号",
@@ -162,12 +201,13 @@ _add(
     "行号",
     "no",
     "年龄",
-    "学历",
-    "文化程度",
-    "政治面貌",
     "籍贯",
     "户籍地址",
     "户籍所在地",
+    "户口所在地",
+    "户口地址",
+    "出生地",
+    "出生地点",
     "家庭住址",
     "现住址",
     "居住地址",
@@ -176,9 +216,6 @@ _add(
     "入职日期",
     "参加工作时间",
     "婚姻状况",
-    "户口性质",
-    "户籍性质",
-    "证件类型",
     "紧急联系人",
     "紧急联系电话",
     "紧急联系人电话",
@@ -194,35 +231,61 @@ _add(
     "工号",
     "员工编号",
 )
+_add("id_kind", "证件类型", "证件种类", "证件类别", "身份证件类型", "证件名称", "有效证件类型")
+_add(
+    "education",
+    "学历",
+    "文化程度",
+    "最高学历",
+    "学历层次",
+    "文化水平",
+    "受教育程度",
+    "学历程度",
+    "全日制学历",
+    "学历学位",
+)
+_add("political", "政治面貌", "政治面目", "政治身份", "党派", "党派情况", "党员团员")
+_add(
+    "household",
+    "户籍类型",
+    "户口性质",
+    "户籍性质",
+    "户口类型",
+    "户口类别",
+    "户籍类别",
+    "户别",
+    "户口属性",
+    "户籍属性",
+    "户口性质农业非农业",
+)
+_add("employment_status", "就业状况", "就业状态", "在岗状态", "在岗情况", "就业情况", "工作状态", "在岗状况")
+_add("skill_level", "技能等级", "职业技能等级", "技术等级", "职业资格等级", "技能水平", "职业资格", "技能级别")
+_add("join_method", "入会方式", "入会途径", "入会形式", "入会渠道", "入会类型", "入会方式类别")
+_add("join_place", "入会地", "入会地点", "入会所在地", "入会地区", "入会地类型")
 _add(SRC_SHEET, "原工作表")
 _add(SRC_ROW, "原行号")
 _add(REASON, "错误原因", "错误说明", "问题说明")
 
-# "Contains" rules, tried in order when no exact synonym matches: (field, any of, none of).
-CONTAINS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    (KNOWN_IGNORED, ("紧急", "家属", "配偶", "父亲", "母亲", "子女", "填报", "制表", "审核", "经办", "负责人"), ()),
-    (
-        "id_number",
-        ("身份证", "证件号", "身份号"),
-        ("类型", "地址", "住址", "有效", "签发", "正面", "反面", "照片", "是否"),
-    ),
-    ("name", ("姓名",), ()),
-    ("phone", ("手机", "电话", "联系方式"), ("单位电话", "办公")),
-    ("joined_on", ("入会",), ()),
-    ("migrant", ("农民工",), ()),
-    ("new_form", ("新就业", "新业态", "职业类别"), ()),
-    ("employment_form", ("用工", "劳动关系", "劳动合同"), ()),
-    ("card_no", ("会员证",), ()),
-    ("mutual_aid", ("互助",), ()),
-    ("hardship", ("困难",), ()),
-    ("ethnicity", ("民族",), ()),
-    ("org_name", ("单位", "公司", "企业", "站点", "工会"), ("性质", "地址", "代码", "类型", "电话")),
-    ("job", ("岗位", "工种", "职务", "职业"), ()),
-    ("gender", ("性别",), ()),
-    ("birth_date", ("出生",), ()),
-    ("notes", ("备注",), ()),
-)
+# A header that is not exactly a synonym matches the field of the longest synonym it contains as
+# a whole ("会员入会方式" holds 入会方式, never just the pair 入会 of 入会日期), unless it
+# also holds one of the field's exclusions ("身份证有效期" is not the ID number). Only Chinese
+# synonyms of two or more characters are looked for inside a header.
+OTHERS = ("紧急", "家属", "配偶", "父亲", "母亲", "子女", "填报", "制表", "审核", "经办", "负责人")
+EXCLUDE: dict[str, tuple[str, ...]] = {
+    "id_number": ("类型", "种类", "类别", "地址", "住址", "有效", "签发", "正面", "反面", "照片", "是否"),
+    "phone": ("单位电话", "办公"),
+    "org_name": ("性质", "地址", "代码", "类型", "电话"),
+    "birth_date": ("出生地",),
+    "notes": ("填写", "填表"),
+}
 
+
+def _inner_synonyms() -> list[tuple[str, str]]:
+    found = [(name, field) for name, field in EXACT.items() if len(name) >= 2 and not re.search(r"[a-z0-9]", name)]
+    return sorted(found, key=lambda item: -len(item[0]))  # stable: registration order breaks ties
+
+
+_INNER = _inner_synonyms()
 _TITLE = re.compile(r"花名册|名单|名册|登记表|统计表|汇总表|一览表|明细表")
 _BRACKETS = re.compile(r"[（(【\[<《][^）)】\]>》]*[）)】\]>》]")
 _DROP = re.compile(r"[\s*＊★☆※:：·•_\-—/、|.]+")
@@ -254,11 +317,18 @@ def match(text: object) -> Match | None:
         return None
     field = EXACT.get(label)
     if field:
-        return Match(field, True)
-    for field, any_of, none_of in CONTAINS:
-        if any(w in label for w in any_of) and not any(w in label for w in none_of):
-            return Match(field, False)
+        return Match(_importable(field), True)
+    if any(w in label for w in OTHERS):
+        return Match(KNOWN_IGNORED, False)
+    for synonym, field in _INNER:
+        if synonym in label and not any(w in label for w in EXCLUDE.get(field, ())):
+            return Match(_importable(field), False)
     return None
+
+
+def _importable(field: str) -> str:
+    """A recognised field the importer does not carry yet counts as a known, not imported, column."""
+    return KNOWN_IGNORED if field in PENDING else field
 
 
 def label_of(field: str | None) -> str:
