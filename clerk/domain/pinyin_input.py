@@ -43,7 +43,7 @@ EVERYDAY = 0.02  # everyday frequency only orders the characters no name in the 
 RARE_CHARACTER = 0.01  # outside GB 2312: rare or traditional characters, unless this township uses them
 NOT_A_SURNAME = 0.001  # any character may be a rare surname, after all the known ones
 SPLIT_SLACK = 1  # splits costing more than the cheapest by this are not offered (zhang'san, not zhang'sa'n)
-FULL_NAMES_FIRST = 5  # whole-name candidates before the surname (or first character) alone
+FULL_NAMES_FIRST = 3  # whole-name candidates before the surname (or first character) alone
 
 INITIALS = frozenset({"b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z", "c", "s"})
 INITIALS |= {"zh", "ch", "sh", "y", "w"}
@@ -139,7 +139,7 @@ class _Library:
         special = self.surname_readings.get(surname)
         if len(surname) > 1:
             return [(special, 1.0)] if special else []
-        ways = [((special[0],), 1.0)] if special else []
+        ways: list[tuple[tuple[str, ...], float]] = [((special[0],), 1.0)] if special else []
         for rank, reading in enumerate(self.readings.get(surname, ())):
             if not special or reading != special[0]:
                 ways.append(((reading,), SECONDARY_SURNAME_READING if special or rank else 1.0))
@@ -411,11 +411,11 @@ class NameInput:
         if not splits:
             return []
         starts_name = not _HANZI.search(before)
-        ranked = [(_cost(pieces), self._candidates(pieces, before, starts_name)) for pieces in splits]
+        costed = [(_cost(pieces), self._candidates(pieces, before, starts_name)) for pieces in splits]
         # The cheapest split leads (of equal ones, the likeliest); the best few whole readings of the
         # other splits (xi'an beside xian) come on the first page, their single characters at the end.
-        ranked.sort(key=lambda r: (r[0], -r[1][0][0][1] if r[1][0] else 0.0))
-        ranked = [r for _, r in ranked]
+        costed.sort(key=lambda r: (r[0], -r[1][0][0][1] if r[1][0] else 0.0))
+        ranked = [r for _, r in costed]
         head, tail = ranked[0]
         out = [c for c, _ in head[:FULL_NAMES_FIRST] + tail[:4]]
         for other_head, _ in ranked[1:]:

@@ -15,6 +15,7 @@ from clerk.domain import choices
 from clerk.registry import members
 from clerk.store.store import ServiceError
 from clerk.tui.orgs.org_picker import OrgField
+from clerk.tui.widgets import PinyinField
 
 TEXT_FIELDS = (
     ("name", "姓名", "如 张三"),
@@ -80,7 +81,8 @@ class MemberFormScreen(Screen[int | None]):
             for key, label, hint in TEXT_FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(label + (" *" if key in ("name", "id_number") else ""))
-                    yield Input(str(values.get(key) or ""), id=key, placeholder=hint)
+                    field = PinyinField if key == "name" else Input  # pinyin offers characters
+                    yield field(str(values.get(key) or ""), id=key, placeholder=hint)
                 if key == "id_number":
                     yield Static("", id="derived")
                     with Vertical(id="duplicate"):  # the message gets the full width, the button below
