@@ -157,3 +157,46 @@ def test_first_run_setup_then_register_a_member_by_typing(terminal, tmp_path):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()
+
+
+def test_a_member_registered_by_pinyin_candidates_alone(terminal, tmp_path):
+    """No Chinese input method: the name is typed as pinyin and picked with a number key."""
+    from clerk.registry import setup
+    from clerk.store.store import Store
+
+    db_path = tmp_path / "clerk.store.db"
+    store = Store(db_path)
+    setup.set_up(store, "500101001", "示范镇总工会", "李华")
+    store.close()
+    number = make_id("19900101", 33)
+    env = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "LANG": "C.UTF-8", "TERM": "xterm-256color"}
+    settings = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    terminal.start(f"env -u CLERK_DB {settings} {shlex.quote(clerk_command())} --db {shlex.quote(str(db_path))}")
+
+    terminal.wait_for("在册会员")
+    terminal.press("n")
+    terminal.wait_for("登记新会员")
+    terminal.wait_for_focus("姓名 *")
+    terminal.type("zhangsan")
+    screen = terminal.wait_for("1 张三")  # the candidate row under the field
+    assert "zhangsan" in screen
+    terminal.press("1")
+    deadline = time.monotonic() + DEADLINE
+    while "zhangsan" in terminal.screen() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    name_line = next(line for line in terminal.screen().splitlines() if "姓名 *" in line)
+    assert name_line.split() == ["姓名", "*", "张三"]  # the characters replaced the pinyin; the row is gone
+    assert "1 张三" not in terminal.screen()
+    terminal.next_field("身份证号 *")
+    terminal.tmux("send-keys", "-t", "clerk", "-l", number)
+    terminal.wait_for("籍贯")
+    terminal.press("C-s")
+    terminal.wait_for("在册会员")
+    terminal.press("q")
+    assert terminal.wait_for_exit() == 0
+
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("SELECT name, id_number FROM members").fetchall() == [("张三", number)]
+    finally:
+        conn.close()

@@ -43,6 +43,7 @@ EVERYDAY = 0.02  # everyday frequency only orders the characters no name in the 
 RARE_CHARACTER = 0.01  # outside GB 2312: rare or traditional characters, unless this township uses them
 NOT_A_SURNAME = 0.001  # any character may be a rare surname, after all the known ones
 SPLIT_SLACK = 1  # splits costing more than the cheapest by this are not offered (zhang'san, not zhang'sa'n)
+MAX_CANDIDATES = 450  # 50 pages: past that, another letter narrows it faster
 FULL_NAMES_FIRST = 3  # whole-name candidates before the surname (or first character) alone
 
 INITIALS = frozenset({"b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z", "c", "s"})
@@ -294,8 +295,10 @@ class NameInput:
         self.db_surnames: Counter[str] = Counter()
         self.db_given: Counter[str] = Counter()
         self.known: dict[str, Counter[str]] = defaultdict(Counter)  # initials -> whole names
-        for name in names:
-            self._count(name)
+        self._db_surname_total = self._db_given_total = 0
+        self._syllables_of: dict[tuple[str, str], list[tuple[str, float]]] = {}
+        for name, count in Counter(names).items():
+            self._count(name, count)
         self._lists: dict[tuple[str, str, bool], list[tuple[str, float]]] = {}
         lib = self.lib
         self._given_total = sum(lib.given.values()) or 1
@@ -306,13 +309,16 @@ class NameInput:
             for syllables, factor in lib.surname_syllables(surname):
                 self._surnames_of[syllables[0]].append((surname, factor))
 
-    def _count(self, name: str) -> None:
+    def _count(self, name: str, count: int = 1) -> None:
         if not _CJK.match(name) or len(name) < 2:
             return
         surname, given = split_surname(name)
-        self.db_surnames[surname] += 1
-        self.db_given.update(given)
-        self.known[self._initials(name)][name] += 1
+        self.db_surnames[surname] += count
+        for char in given:
+            self.db_given[char] += count
+        self._db_surname_total += count
+        self._db_given_total += len(given) * count
+        self.known[self._initials(name)][name] += count
 
     def learn(self, name: str) -> None:
         """Count a name just saved, so the next registration offers it sooner."""
@@ -321,9 +327,12 @@ class NameInput:
 
     def _initials(self, name: str) -> str:
         surname, given = split_surname(name)
-        readings = self.lib.surname_syllables(surname)
-        head = "".join(s[0] for s in readings[0][0]) if readings else surname
-        return head + "".join(self.lib.readings.get(c, (c,))[0][0] for c in given)
+        special = self.lib.surname_readings.get(surname)
+        head = "".join(s[0] for s in special) if special else self._initial(surname)
+        return head + "".join(map(self._initial, given))
+
+    def _initial(self, char: str) -> str:
+        return self.lib.readings.get(char, (char,))[0][0]
 
     # Weights -----------------------------------------------------------------------------------
 
@@ -331,13 +340,13 @@ class NameInput:
         lib = self.lib
         prior = lib.given[char] / self._given_total + EVERYDAY * lib.everyday[char] / self._everyday_total
         db = self.db_given[char]
-        weight = (PRIOR_NAMES * prior + db) / (PRIOR_NAMES + self.db_given.total()) + 1e-12
+        weight = (PRIOR_NAMES * prior + db) / (PRIOR_NAMES + self._db_given_total) + 1e-12
         return weight if db or _common(char) else weight * RARE_CHARACTER
 
     def _surname_weight(self, surname: str) -> float:
         prior = (1 - RANKED) * self.lib.surnames[surname] / self._surname_total + RANKED * _RANK.get(surname, 0.0)
         db = self.db_surnames[surname]
-        weight = (PRIOR_NAMES * prior + db) / (PRIOR_NAMES + self.db_surnames.total())
+        weight = (PRIOR_NAMES * prior + db) / (PRIOR_NAMES + self._db_surname_total)
         if weight == 0:
             return NOT_A_SURNAME * self._given_weight(surname) if len(surname) == 1 else 1e-12
         return weight if db or all(map(_common, surname)) else weight * RARE_CHARACTER
@@ -348,14 +357,17 @@ class NameInput:
         """Syllables a piece may stand for, each with its factor."""
         if piece.kind == "full":
             return [(piece.text, 1.0)]
-        out = [(s, 1.0) for s in self.lib.syllables if s.startswith(piece.text)]
-        if piece.kind == "last" and piece.text in self.lib.syllables:
-            out = [(s, 1.0 if s == piece.text else LONGER_SYLLABLE) for s, _ in out]
-        return out
+        key = (piece.text, piece.kind)
+        if key not in self._syllables_of:
+            out = [(s, 1.0) for s in self.lib.syllables if s.startswith(piece.text)]
+            if piece.kind == "last" and piece.text in self.lib.syllables:
+                out = [(s, 1.0 if s == piece.text else LONGER_SYLLABLE) for s, _ in out]
+            self._syllables_of[key] = out
+        return self._syllables_of[key]
 
     def given_chars(self, piece: Piece) -> list[tuple[str, float]]:
         """Characters for one piece in a given name, most likely first."""
-        key = ("given", piece.text, piece.kind == "full")
+        key = ("given", piece.text, piece.kind)
         if key in self._lists:
             return self._lists[key]
         best: dict[str, float] = {}
@@ -371,21 +383,32 @@ class NameInput:
     def surnames(self, pieces: list[Piece]) -> list[tuple[str, int, float]]:
         """(surname, pieces used, weight) for the start of a name: single and compound surnames, and
         then any other character that reads right."""
-        key = ("surname", "|".join(f"{p.text}:{p.kind}" for p in pieces[:2]), False)
+        singles = self._single_surnames(pieces[0])
+        compounds: list[tuple[str, int, float]] = []
+        for syllable, first_factor in self._matching(pieces[0]):
+            for surname, reading in self._surnames_of.get(syllable, ()):
+                if len(surname) > 1:
+                    used, factor = self._surname_fit(surname, pieces, first_factor * reading)
+                    if used:
+                        compounds.append((surname, used, self._surname_weight(surname) * factor))
+        if not compounds:
+            return singles
+        return list(heapq.merge(sorted(compounds, key=lambda t: -t[2]), singles, key=lambda t: -t[2]))
+
+    def _single_surnames(self, piece: Piece) -> list[tuple[str, int, float]]:
+        key = ("surname", piece.text, piece.kind)
         if key in self._lists:
             return self._lists[key]  # type: ignore[return-value]
-        first = dict(self._matching(pieces[0]))
-        best: dict[str, tuple[int, float]] = {}
-        for syllable, first_factor in first.items():
+        best: dict[str, float] = {}
+        for syllable, first_factor in self._matching(piece):
             for surname, reading in self._surnames_of.get(syllable, ()):
-                used, factor = self._surname_fit(surname, pieces, first_factor * reading)
-                weight = self._surname_weight(surname) * factor
-                if used and weight > best.get(surname, (0, 0.0))[1]:
-                    best[surname] = (used, weight)
-        for char, weight in self.given_chars(pieces[0]):
+                weight = self._surname_weight(surname) * first_factor * reading
+                if len(surname) == 1 and weight > best.get(surname, 0.0):
+                    best[surname] = weight
+        for char, weight in self.given_chars(piece):
             if char not in best:
-                best[char] = (1, NOT_A_SURNAME * weight)
-        ranked = sorted(((s, u, w) for s, (u, w) in best.items()), key=lambda t: -t[2])
+                best[char] = NOT_A_SURNAME * weight
+        ranked = sorted(((s, 1, w) for s, w in best.items()), key=lambda t: -t[2])
         self._lists[key] = ranked  # type: ignore[assignment]
         return ranked
 
@@ -423,7 +446,7 @@ class NameInput:
         out += [c for c, _ in head[FULL_NAMES_FIRST:] + tail[4:]]
         for other_head, other_tail in ranked[1:]:
             out += [c for c, _ in other_head[2:]] + [c for c, _ in other_tail]
-        return _unique(out, typed)
+        return _unique(out, typed)[:MAX_CANDIDATES]
 
     def _candidates(
         self, pieces: list[Piece], before: str, starts_name: bool
@@ -432,9 +455,10 @@ class NameInput:
         known = self._known(pieces, before, starts_name)
         wholes = self._whole_names(pieces) if starts_name else self._given_names(pieces)
         if starts_name:
-            first = [(Candidate(s, pieces[used - 1].end), w) for s, used, w in self.surnames(pieces)]
+            surnames = self.surnames(pieces)[:MAX_CANDIDATES]
+            first = [(Candidate(s, pieces[used - 1].end), w) for s, used, w in surnames]
         else:
-            first = [(Candidate(c, pieces[0].end), w) for c, w in self.given_chars(pieces[0])]
+            first = [(Candidate(c, pieces[0].end), w) for c, w in self.given_chars(pieces[0])[:MAX_CANDIDATES]]
         if len(pieces) == 1:
             return known, first
         return known + wholes, first
