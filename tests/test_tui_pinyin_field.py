@@ -13,6 +13,7 @@ from clerk.tui.app import make_app
 from clerk.tui.home import HomeScreen
 from clerk.tui.members.member_form import MemberFormScreen
 from clerk.tui.widgets import PinyinField
+from clerk.tui.widgets.pinyin_field import PICK_HINT
 
 NEW_ID = make_id("19900101", 22)
 pytestmark = pytest.mark.usefixtures("sample")  # the sample township: 张三, 李四, ...
@@ -149,3 +150,24 @@ async def test_the_row_sits_under_the_field_at_80x24_and_goes_with_the_focus(sto
         await pilot.press("shift+tab")
         await pilot.pause()
         assert row_text(app).startswith("1 张")
+
+
+async def test_a_refused_latin_name_points_to_the_candidates(store, monkeypatch):
+    """The name rules (clerk.domain.names) refuse Latin letters for a mainland ID; the form adds how to pick."""
+    real_check = members.check
+
+    def check(values):
+        ok, errors = real_check(values)
+        if values["name"] == "zhangsan":
+            errors["name"] = "姓名是拼音或外文字母。"
+        return ok, errors
+
+    monkeypatch.setattr(members, "check", check)
+    app = make_app(store.path, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        await type_text(pilot, "zhangsan")
+        await pilot.press("tab")
+        await pilot.pause()
+        error = app.screen.query_one("#name-error")
+        assert rendered(error.render()).strip().replace("\n", "") == "姓名是拼音或外文字母。" + PICK_HINT

@@ -16,6 +16,7 @@ from clerk.registry import members
 from clerk.store.store import ServiceError
 from clerk.tui.orgs.org_picker import OrgField
 from clerk.tui.widgets import PinyinField
+from clerk.tui.widgets.pinyin_field import PICK_HINT
 
 TEXT_FIELDS = (
     ("name", "姓名", "如 张三"),
@@ -134,6 +135,8 @@ class MemberFormScreen(Screen[int | None]):
         for key in [k for k, _, _ in TEXT_FIELDS] + [k for k, _, _ in SELECT_FIELDS]:
             shown = show_all or (key in self.touched and bool(values.get(key)))
             message = errors.get(key, "") if shown else ""
+            if key == "name" and message and any(c.isascii() and c.isalpha() for c in values["name"]):
+                message += PICK_HINT  # Latin letters refused: the field itself offers characters
             error = self.query_one(f"#{key}-error", Static)
             error.update(message)
             error.display = bool(message)

@@ -26,6 +26,8 @@ from clerk.domain.pinyin_input import Candidate, NameInput
 from clerk.registry import known_names
 
 PAGE = 9  # number keys 1-9
+# Said where a name in Latin letters is refused for a mainland ID (the form adds it to the name rule's message).
+PICK_HINT = "没有中文输入法？在姓名栏直接打拼音（如 zhangsan），按数字键选字。"
 
 
 @dataclass
