@@ -180,3 +180,10 @@ def test_any_name_can_be_typed_by_its_usual_readings_and_picked(engine, chars):
         picked += choice.text
         typed = typed[choice.consumed :]
     assert picked == "".join(chars)
+
+
+def test_free_text_offers_everyday_characters_not_surnames():
+    text = pinyin_input.TextInput()
+    assert texts(text.suggest("zong"))[0] == "总"
+    assert "街" in texts(text.suggest("jie", before="沙坪坝区"))[:9]
+    assert "工" in texts(text.suggest("gonghui"), consumed=4)[:9]

@@ -290,6 +290,8 @@ class NameInput:
     `learn` adds a name saved since. Safe to build in a worker thread; `suggest` is for one thread.
     """
 
+    starts_names = True  # pinyin typed into an empty field is a surname first
+
     def __init__(self, names: Iterable[str] = ()):
         self.lib = library()
         self.db_surnames: Counter[str] = Counter()
@@ -433,7 +435,7 @@ class NameInput:
         splits = split(typed, lib.syllables, lib.prefixes)
         if not splits:
             return []
-        starts_name = not _HANZI.search(before)
+        starts_name = self.starts_names and not _HANZI.search(before)
         costed = [(_cost(pieces), self._candidates(pieces, before, starts_name)) for pieces in splits]
         # The cheapest split leads (of equal ones, the likeliest); the best few whole readings of the
         # other splits (xi'an beside xian) come on the first page, their single characters at the end.
@@ -541,3 +543,20 @@ def _unique(candidates: list[Candidate], typed: str) -> list[Candidate]:
             seen.add(key)
             out.append(Candidate(candidate.text, end))
     return out
+
+
+class TextInput(NameInput):
+    """Candidates for Chinese free text (where a member transferred to, a place): characters by how
+    often they are used in general, no surnames, no names of people."""
+
+    starts_names = False
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    def _given_weight(self, char: str) -> float:
+        weight = self.lib.everyday[char] / self._everyday_total + 1e-12
+        return weight if _common(char) else weight * RARE_CHARACTER
+
+    def _known(self, pieces: list[Piece], before: str, starts_name: bool) -> list[tuple[Candidate, float]]:
+        return []

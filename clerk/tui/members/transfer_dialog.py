@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from clerk.registry import members, transfers
 from clerk.store.store import ServiceError, Store
 from clerk.tui.orgs.org_picker import OrgField
+from clerk.tui.widgets import PinyinField
 
 
 def org_history_table(store: Store, member_id: int) -> Table:
@@ -71,7 +72,7 @@ class TransferDialog(ModalScreen[bool]):
                 )
             with Horizontal(classes="row", id="out-row"):
                 yield Label("转往")
-                yield Input(id="destination", placeholder="乡镇（街道）或单位工会名称，如 沙坪坝区某街道总工会")
+                yield PinyinField(id="destination", text=True, placeholder="乡镇（街道）或单位工会名称（可打拼音选字）")
             with Horizontal(classes="row"):
                 yield Label("转接日期")
                 yield Input(date.today().isoformat(), id="date")

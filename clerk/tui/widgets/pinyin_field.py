@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from clerk.domain import pinyin_input
-from clerk.domain.pinyin_input import Candidate, NameInput
+from clerk.domain.pinyin_input import Candidate, NameInput, TextInput
 from clerk.registry import known_names
 
 PAGE = 9  # number keys 1-9
@@ -38,6 +38,7 @@ class _Loaded:
 
 # One engine per running app, rebuilt when members were added since.
 _engines: weakref.WeakKeyDictionary[App, _Loaded] = weakref.WeakKeyDictionary()
+_text_engine: TextInput | None = None  # free text: the same for every database
 
 
 class CandidateRow(Static):
@@ -78,8 +79,10 @@ class PinyinField(Input):
         def control(self) -> PinyinField:
             return self.field
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, text: bool = False, **kwargs) -> None:
+        """text=True: free text (a place, a union's name) rather than a person's name."""
         super().__init__(*args, **kwargs)
+        self.text = text
         self.candidates: list[Candidate] = []
         self.page_starts: list[int] = [0]
         self.page = 0
@@ -89,6 +92,10 @@ class PinyinField(Input):
 
     def on_mount(self) -> None:
         self.screen.mount(self.row)
+        if self.text:
+            if _text_engine is None:
+                self._load_text()
+            return
         store = self.app.store  # type: ignore[attr-defined]
         version = known_names.names_version(store)
         loaded = _engines.get(self.app)
@@ -103,12 +110,24 @@ class PinyinField(Input):
         engine = NameInput(names)
         self.app.call_from_thread(self._loaded, _Loaded(version, engine))
 
+    @work(thread=True, group="pinyin-candidates")
+    def _load_text(self) -> None:
+        engine = TextInput()
+        self.app.call_from_thread(self._text_loaded, engine)
+
+    def _text_loaded(self, engine: TextInput) -> None:
+        global _text_engine
+        _text_engine = engine
+        self.refresh_candidates()
+
     def _loaded(self, loaded: _Loaded) -> None:
         _engines[self.app] = loaded
         self.refresh_candidates()
 
     @property
     def engine(self) -> NameInput | None:
+        if self.text:
+            return _text_engine
         loaded = _engines.get(self.app)
         return loaded.engine if loaded else None
 
