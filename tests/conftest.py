@@ -13,10 +13,10 @@ UNIT = ("500101001", "测试镇总工会", "测试经办人")
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):
-    """Never touch a real clerk database, inbox or outbox from a test."""
+    """Never touch a real clerk database, inbox or outbox from a test (the folders sit beside the database)."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("CLERK_DB", raising=False)
-    monkeypatch.setenv("CLERK_EXPORTS", str(tmp_path / "exports"))
+    for name in ("CLERK_DB", "CLERK_IMPORTS", "CLERK_EXPORTS"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -240,6 +240,20 @@ def test_member_show_of_an_unknown_member(set_up_db):
     assert "找不到编号为 99 的会员" in refused(clerk("--db", str(set_up_db), "member", "show", "99"))
 
 
+def test_member_show_by_the_id_number_clerks_know_people_by(set_up_db):
+    number = make_id("19851231", 7)
+    ok(clerk("--db", str(set_up_db), "member", "add", "--name", "李四", "--id-number", number))
+    spaced = f"{number[:6]} {number[6:14]} {number[14:]}"  # as read off a card
+    for ref in (number, spaced):
+        shown = ok(clerk("--db", str(set_up_db), "member", "show", ref))
+        assert "李四" in shown and number in shown
+
+
+@pytest.mark.parametrize("ref", ["9" * 30, "99999999999999999999", make_id("19700101", 5)])
+def test_member_show_of_a_huge_number_or_an_unknown_id_is_no_such_member(set_up_db, ref):
+    assert "没有这个会员" in refused(clerk("--db", str(set_up_db), "member", "show", ref))
+
+
 # -- backup and restore ---------------------------------------------------------------------------
 
 

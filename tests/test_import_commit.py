@@ -270,11 +270,11 @@ def test_the_error_report_sent_back_fixed_completes_the_batch(store, tmp_path):
 
 def test_a_report_from_a_preview_and_nothing_to_report(store, tmp_path):
     plan = run(store, write_xlsx(tmp_path / "r.xlsx", {"s": [HEADER, *people(2), [3, "王", "1", "", "", ""]]}))
-    path = import_report.for_plan(plan, tmp_path / "预览报告.xlsx")
+    path = import_report.for_plan(store, plan, tmp_path / "预览报告.xlsx")
     assert [c.value for c in load_workbook(path)["s"][2]][:3] == ["3", "王", "1"]
     clean = run(store, write_xlsx(tmp_path / "c.xlsx", {"s": [HEADER, *people(2)]}))
     with pytest.raises(ServiceError, match="没有需要修改的行"):
-        import_report.for_plan(clean, tmp_path / "x.xlsx")
+        import_report.for_plan(store, clean, tmp_path / "x.xlsx")
 
 
 def test_integrity_after_commit_and_undo(store, tmp_path):

@@ -1,5 +1,5 @@
 """The `clerk` command: one module per command group, each a thin face over a capability."""
 
-from clerk.cli.root import main
+from clerk.cli.main import main
 
 __all__ = ["main"]

@@ -7,15 +7,15 @@ Merging into the hub, its conflicts and its report are the sync commands with a 
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-console = Console()
+from clerk.cli.chinese import ClerkGroup
+from clerk.cli.common import console
 
 URL_HELP = "PostgreSQL 汇总库地址 postgresql://用户:密码@主机:端口/库名（也可用环境变量 CLERK_HUB_URL）。"
 
 
-@click.group("hub")
+@click.group("hub", cls=ClerkGroup)
 def hub_group() -> None:
     """市级汇总库（PostgreSQL）：建库、查看。合并用 clerk merge --into 地址。"""
 
@@ -66,7 +66,3 @@ def hub_status(url: str) -> None:
     for src in s.sources:
         table.add_row(src.code, src.name, str(src.last_seq), str(src.files), src.updated_at)
     console.print(table)
-
-
-def register(main: click.Group) -> None:
-    main.add_command(hub_group)

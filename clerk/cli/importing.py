@@ -11,29 +11,18 @@ from pathlib import Path
 
 import click
 from rich import box
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from clerk.importing import (
-    batches as import_batches,
-)
-from clerk.importing import (
-    error_report as import_report,
-)
-from clerk.importing import (
-    mappings as import_mappings,
-)
-from clerk.importing import (
-    pipeline as importer,
-)
+from clerk.cli.chinese import ClerkCommand, ClerkGroup
+from clerk.cli.common import console, err_console, full_path, progress_bar, store_from
+from clerk.importing import batches as import_batches
+from clerk.importing import error_report as import_report
+from clerk.importing import mappings as import_mappings
+from clerk.importing import pipeline as importer
 from clerk.importing.plan import Plan
 from clerk.registry import organisations
 from clerk.spreadsheets import columns
-from clerk.store.store import ServiceError, Store, open_store
-
-console = Console()
-err_console = Console(stderr=True)
+from clerk.store.store import ServiceError, Store
 
 COUNT_LABELS = (
     ("new", "新入会"),
@@ -46,10 +35,6 @@ COUNT_LABELS = (
 )
 
 
-def _store(ctx: click.Context) -> Store:
-    return open_store(ctx.find_root().obj["db"])
-
-
 def _short(sha: str) -> str:
     return sha[:12]
 
@@ -57,8 +42,8 @@ def _short(sha: str) -> str:
 # -- clerk import ------------------------------------------------------------------------------
 
 
-@click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.command("import", cls=ClerkCommand)
+@click.argument("files", metavar="文件...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--org",
     "org_ref",
@@ -71,7 +56,7 @@ def _short(sha: str) -> str:
 @click.option(
     "--errors-to",
     type=click.Path(path_type=Path),
-    help="错误报告 .xlsx 写到这里（默认：exports/ 文件夹，有未导入的行时自动生成）。",
+    help="错误报告 .xlsx 写到这里（默认：导出文件夹，见 clerk config show；有未导入的行时自动生成）。",
 )
 @click.option("--show", "show", default=50, show_default=True, help="最多列出多少个问题行（0 = 全部）。")
 @click.option(
@@ -101,7 +86,7 @@ def import_command(
     先检查每一行（身份证号码、姓名、手机号等与登记表单同样的规则），列出新入会、已是会员、
     重复和有错误的行，然后在一个事务里写入（写入前自动备份）。有错误的行写成错误报告 .xlsx，
     单位改好发回后再导入即可补上。同一个文件导入两次，第二次不会有任何改动。"""
-    store = _store(ctx)
+    store = store_from(ctx)
     store.require_unit()
     org_id = organisations.find(store, org_ref) if org_ref else None
     options = importer.Options(org_id=org_id, update_existing=update_existing, match_org_names=not no_org_match)
@@ -159,7 +144,7 @@ def _import_one(
                 f"（批次 #{prev['id']}），本次没有任何改动。[/]"
             )
             return
-        with _progress() as bar:
+        with progress_bar(console) as bar:
             checking = bar.add_task("校验", total=scan.estimated_rows)
             writing = bar.add_task("写入", total=scan.estimated_rows, visible=False)
 
@@ -173,7 +158,7 @@ def _import_one(
                 _show_plan(plan, show)
                 console.print("[cyan]预览（--dry-run）：没有写入数据库。[/]")
                 if errors_to and plan.rejects:
-                    console.print(f"错误报告：{import_report.for_plan(plan, errors_to)}")
+                    console.print(f"错误报告：{full_path(import_report.for_plan(store, plan, errors_to))}")
                 return
             # Checked and written together (rows go in while later ones are checked), one transaction.
             plan, result = importer.run(store, scan, options, report, early, seen=seen)
@@ -185,25 +170,14 @@ def _import_one(
     style = "green" if result.written else "yellow"
     console.print(f"[bold {style}]{result.message}[/]")
     if result.backup:
-        console.print(f"导入前的数据库已备份到：{result.backup}")
+        console.print(f"导入前的数据库已备份到：{full_path(result.backup)}")
     if result.written and plan.rejects:
         report_path = import_report.for_batch(store, result.batch_id, errors_to)  # type: ignore[arg-type]
-        console.print(f"错误报告（发给单位修改后再导入）：[bold]{report_path}[/]")
+        console.print(f"错误报告（发给单位修改后再导入）：[bold]{full_path(report_path)}[/]")
     if result.written:
         console.print(f"如需撤销：clerk batches undo {result.batch_id}")
         with console.status("整理数据库文件……"):
             importer.checkpoint(store)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
 
 
 def _apply_maps(scan: importer.FileScan, maps: tuple[str, ...]) -> None:
@@ -295,7 +269,7 @@ def _show_plan(plan: Plan, show: int) -> None:
 # -- clerk batches -----------------------------------------------------------------------------
 
 
-@click.group("batches")
+@click.group("batches", cls=ClerkGroup)
 def batches_group() -> None:
     """导入批次：查看每次导入了什么，撤销一个批次，重新生成错误报告。"""
 
@@ -305,7 +279,7 @@ def batches_group() -> None:
 @click.pass_context
 def batches_list(ctx: click.Context, limit: int) -> None:
     """列出导入批次（最新的在前）。"""
-    rows = import_batches.list_batches(_store(ctx), limit)
+    rows = import_batches.list_batches(store_from(ctx), limit)
     if not rows:
         console.print("还没有导入过花名册。用 clerk import 文件 导入。")
         return
@@ -330,12 +304,12 @@ def batches_list(ctx: click.Context, limit: int) -> None:
 
 
 @batches_group.command("show")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", metavar="批次", type=int)
 @click.option("--rows", "limit", default=50, show_default=True, help="最多列出多少个未导入的行（0 = 全部）。")
 @click.pass_context
 def batches_show(ctx: click.Context, batch_id: int, limit: int) -> None:
     """显示一个批次：文件、列对应关系、各类行数和未导入的行。"""
-    store = _store(ctx)
+    store = store_from(ctx)
     b = import_batches.get(store, batch_id)
     info = Table(show_header=False, box=box.SIMPLE)
     info.add_row("批次", f"#{b['id']}（{'已撤销' if b['status'] == 'undone' else '已导入'}）")
@@ -381,12 +355,12 @@ def batches_show(ctx: click.Context, batch_id: int, limit: int) -> None:
 
 
 @batches_group.command("undo")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", metavar="批次", type=int)
 @click.option("--yes", is_flag=True, help="不再询问，直接撤销。")
 @click.pass_context
 def batches_undo(ctx: click.Context, batch_id: int, yes: bool) -> None:
     """撤销一个导入批次：删除它新增的会员、恢复它更新过的信息（之后没有再被改动时才可以）。"""
-    store = _store(ctx)
+    store = store_from(ctx)
     b = import_batches.get(store, batch_id)
     if b["status"] == "undone":
         raise ServiceError(f"批次 #{batch_id} 已经撤销过了。")
@@ -405,13 +379,15 @@ def batches_undo(ctx: click.Context, batch_id: int, yes: bool) -> None:
 
 
 @batches_group.command("report")
-@click.argument("batch_id", type=int)
-@click.option("--to", "target", type=click.Path(path_type=Path), help="写到这里（默认 exports/ 文件夹）。")
+@click.argument("batch_id", metavar="批次", type=int)
+@click.option(
+    "--to", "target", type=click.Path(path_type=Path), help="写到这里（默认：导出文件夹，见 clerk config show）。"
+)
 @click.pass_context
 def batches_report(ctx: click.Context, batch_id: int, target: Path | None) -> None:
     """重新生成一个批次的错误报告 .xlsx（已由后来的文件补上的行不再列出）。"""
-    path = import_report.for_batch(_store(ctx), batch_id, target)
-    console.print(f"错误报告：{path}")
+    path = import_report.for_batch(store_from(ctx), batch_id, target)
+    console.print(f"错误报告：{full_path(path)}")
 
 
 @batches_group.command("mappings")
@@ -419,7 +395,7 @@ def batches_report(ctx: click.Context, batch_id: int, target: Path | None) -> No
 @click.pass_context
 def batches_mappings(ctx: click.Context, forget: str | None) -> None:
     """列出保存的列对应关系（同样表头的花名册会自动套用）。"""
-    store = _store(ctx)
+    store = store_from(ctx)
     if forget:
         if not import_mappings.forget(store, forget):
             raise ServiceError(f"没有编号为 {forget} 的列对应关系。")
@@ -433,13 +409,8 @@ def batches_mappings(ctx: click.Context, forget: str | None) -> None:
     for m in saved:
         pairs = "，".join(
             f"{label}→{columns.label_of(field)}"
-            for label, field in zip(m["labels"], m["fields"])
+            for label, field in zip(m["labels"], m["fields"], strict=False)
             if field in columns.FIELDS
         )
         table.add_row(m["signature"][:12], m["source"], pairs, str(m["uses"]), m["updated_at"].replace("T", " ")[:16])
     console.print(table)
-
-
-def register(main: click.Group) -> None:
-    main.add_command(import_command)
-    main.add_command(batches_group)

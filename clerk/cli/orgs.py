@@ -1,7 +1,7 @@
-"""`clerk org ...` (grassroots union organisations) and `clerk member transfer|transfer-in`.
+"""`clerk org ...`: grassroots union organisations (the 小三级 tree) and their coverage figures.
 
-Thin faces over clerk/registry/organisations.py, coverage.py and transfers.py; refusals are
-ServiceErrors that the main group prints in Chinese (clerk/cli/root.py ClerkGroup).
+Thin faces over clerk/registry (organisations, transfers) and clerk/reports/coverage.py; refusals
+are ServiceErrors that the main group prints in Chinese (clerk/cli/main.py).
 """
 
 from __future__ import annotations
@@ -10,20 +10,15 @@ from typing import Any
 
 import click
 from rich import box
-from rich.console import Console
 from rich.table import Table
 
+from clerk.cli.chinese import ClerkGroup
+from clerk.cli.common import console, store_from
 from clerk.domain import choices
 from clerk.domain import organisation as rules
 from clerk.registry import organisations, transfers
 from clerk.reports import coverage
-from clerk.store.store import ServiceError, Store, open_store
-
-console = Console()
-
-
-def _store(ctx: click.Context) -> Store:
-    return open_store(ctx.find_root().obj["db"])
+from clerk.store.store import ServiceError, Store
 
 
 def _num(value: Any) -> str:
@@ -63,20 +58,20 @@ def org_options(func):
     return func
 
 
-@click.group("org")
+@click.group("org", cls=ClerkGroup)
 def org() -> None:
     """基层工会组织（小三级：乡镇 → 村/社区 → 企业）：查看、添加、修改、移动、撤销、统计。
 
-    ORG 处可填组织编号、完整名称或统一社会信用代码。"""
+    “工会”处可填组织编号、完整名称或统一社会信用代码。"""
 
 
 @org.command("list")
-@click.argument("query", required=False, default="")
+@click.argument("query", metavar="名称", required=False, default="")
 @click.option("--all", "show_all", is_flag=True, help="也列出已撤销的组织。")
 @click.pass_context
 def org_list(ctx: click.Context, query: str, show_all: bool) -> None:
-    """按上下级缩进列出工会组织，带在册会员数和职工人数；给出 QUERY 时只列名称含它的组织。"""
-    store = _store(ctx)
+    """按上下级缩进列出工会组织，带在册会员数和职工人数；给出名称时只列名称含它的组织。"""
+    store = store_from(ctx)
     roots = organisations.tree(store, include_dissolved=show_all)
     table = Table(title=f"{store.require_unit().name} 基层工会组织", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("编号", justify="right", no_wrap=True, min_width=4)
@@ -112,11 +107,11 @@ def org_list(ctx: click.Context, query: str, show_all: bool) -> None:
 
 
 @org.command("show")
-@click.argument("ref", metavar="ORG")
+@click.argument("ref", metavar="工会")
 @click.pass_context
 def org_show(ctx: click.Context, ref: str) -> None:
     """显示一个工会组织的全部信息、下级组织和会员人数。"""
-    store = _store(ctx)
+    store = store_from(ctx)
     record = organisations.get(store, organisations.find(store, ref))
     table = Table(show_header=False, title=f"{record['name']}（编号 {record['id']}）")
     for key in ("kind", "uscc", "parent_id", *rules.FIELDS[3:], "status", "dissolved_on"):
@@ -152,7 +147,7 @@ def _parent(store: Store, ref: str | None, kind: str | None) -> int | None:
 @click.pass_context
 def org_add(ctx: click.Context, parent: str | None, **fields: Any) -> None:
     """添加一个工会组织。名称和类型必填。"""
-    store = _store(ctx)
+    store = store_from(ctx)
     if not fields.get("name"):
         raise ServiceError("请用 --name 写明工会组织名称。")
     fields["parent_id"] = _parent(store, parent, fields.get("kind"))
@@ -163,12 +158,12 @@ def org_add(ctx: click.Context, parent: str | None, **fields: Any) -> None:
 
 
 @org.command("edit")
-@click.argument("ref", metavar="ORG")
+@click.argument("ref", metavar="工会")
 @org_options
 @click.pass_context
 def org_edit(ctx: click.Context, ref: str, **fields: Any) -> None:
     """修改工会组织信息：只改给出的项（给空字符串 "" 可清空该项）。"""
-    store = _store(ctx)
+    store = store_from(ctx)
     org_id = organisations.find(store, ref)
     given = {k: v for k, v in fields.items() if v is not None}
     if not given:
@@ -184,12 +179,12 @@ def org_edit(ctx: click.Context, ref: str, **fields: Any) -> None:
 
 
 @org.command("move")
-@click.argument("ref", metavar="ORG")
+@click.argument("ref", metavar="工会")
 @click.option("--parent", required=True, help="新的上级工会（编号或完整名称）")
 @click.pass_context
 def org_move(ctx: click.Context, ref: str, parent: str) -> None:
     """把一个工会组织（连同它的下级）移到另一个上级工会下面。"""
-    store = _store(ctx)
+    store = store_from(ctx)
     org_id = organisations.find(store, ref)
     parent_id = organisations.find(store, parent)
     moved = organisations.move(store, org_id, parent_id)
@@ -198,7 +193,7 @@ def org_move(ctx: click.Context, ref: str, parent: str) -> None:
 
 
 @org.command("dissolve")
-@click.argument("ref", metavar="ORG")
+@click.argument("ref", metavar="工会")
 @click.option("--date", "on", default="", help="撤销日期（默认今天）")
 @click.option(
     "--move-members-to", "move_to", default=None, help="先把在册会员全部转接到这个工会（编号或完整名称），再撤销"
@@ -206,7 +201,7 @@ def org_move(ctx: click.Context, ref: str, parent: str) -> None:
 @click.pass_context
 def org_dissolve(ctx: click.Context, ref: str, on: str, move_to: str | None) -> None:
     """撤销一个工会组织（记录保留，标为已撤销）。还有在册会员或在用下级组织时不能撤销。"""
-    store = _store(ctx)
+    store = store_from(ctx)
     org_id = organisations.find(store, ref)
     name = organisations.get(store, org_id)["name"]
     moved = 0
@@ -222,11 +217,11 @@ def org_dissolve(ctx: click.Context, ref: str, on: str, move_to: str | None) -> 
 
 
 @org.command("reinstate")
-@click.argument("ref", metavar="ORG")
+@click.argument("ref", metavar="工会")
 @click.pass_context
 def org_reinstate(ctx: click.Context, ref: str) -> None:
     """恢复一个已撤销的工会组织。"""
-    store = _store(ctx)
+    store = store_from(ctx)
     org_id = organisations.find(store, ref)
     organisations.reinstate(store, org_id)
     console.print(f"已恢复“{organisations.get(store, org_id)['name']}”。")
@@ -237,7 +232,7 @@ def org_reinstate(ctx: click.Context, ref: str) -> None:
 @click.pass_context
 def org_summary(ctx: click.Context, per_org: bool) -> None:
     """建会入会统计：按类型、按行业的工会数；会员、农民工、新就业形态人数；25 人以上企业入会率。"""
-    store = _store(ctx)
+    store = store_from(ctx)
     s = coverage.summary(store)
     console.print(
         f"在用工会组织 {s.organisations:,} 个；在册会员 {s.members:,} 人，其中农民工 {s.migrant:,} 人、"
@@ -268,89 +263,3 @@ def org_summary(ctx: click.Context, per_org: bool) -> None:
                 str(o.id), o.name, _num(o.members), _num(o.migrant), _num(o.new_form), _num(o.employees), o.rate_label
             )
         console.print(table)
-
-
-# -- member transfers -------------------------------------------------------------------------
-
-
-def _member(store: Store, ref: str) -> int:
-    from clerk.domain import idcard
-    from clerk.registry import members
-
-    text = ref.strip()
-    if text.isdigit() and len(text) < 15:
-        members.get(store, int(text))
-        return int(text)
-    found = members.find_by_id_number(store, idcard.normalize(text))
-    if found is None:
-        raise ServiceError(f"找不到身份证号为 {idcard.mask(idcard.normalize(text))} 的会员。")
-    return found["id"]
-
-
-@click.command("transfer")
-@click.argument("ref", metavar="MEMBER")
-@click.option("--to", "to", default=None, help="转入本乡镇的哪个工会（编号或完整名称）")
-@click.option("--out", "out", default=None, help="转出本乡镇：写明转往的乡镇（街道）或单位工会")
-@click.option("--date", "on", default="", help="转接日期（默认今天）")
-@click.option("--reason", default="", help="转接原因，如 换工作、搬家")
-@click.pass_context
-def member_transfer(ctx: click.Context, ref: str, to: str | None, out: str | None, on: str, reason: str) -> None:
-    """会员组织关系转接。MEMBER 为会员编号或身份证号；--to 与 --out 二选一。
-
-    \b
-    例：clerk member transfer 120 --to 石桥机械制造有限公司工会 --reason 换工作
-        clerk member transfer 500101199001010012 --out 沙坪坝区某街道工会 --date 2026-05-01"""
-    if bool(to) == bool(out):
-        raise ServiceError("请给出 --to（转到本乡镇的工会）或 --out（转出本乡镇，写明去向），二选一。")
-    store = _store(ctx)
-    member_id = _member(store, ref)
-    if to:
-        target = organisations.find(store, to)
-        transfers.transfer(store, member_id, target, on, reason)
-        console.print(f"已转接到“{organisations.get(store, target)['name']}”。")
-    else:
-        transfers.transfer_out(store, member_id, out, on, reason)
-        console.print(f"已转出本乡镇，转往 {out}；会员状态改为 转出，记录保留。")
-    print_org_history(store, member_id)
-
-
-@click.command("transfer-in")
-@click.argument("id_number")
-@click.option("--to", "to", required=True, help="转入本乡镇的哪个工会（编号或完整名称）")
-@click.option("--from", "origin", required=True, help="从哪个乡镇（街道）或单位的工会转来")
-@click.option("--name", default="", help="姓名（本库没有此人记录时必填）")
-@click.option("--phone", default="", help="手机号")
-@click.option("--job", default="", help="岗位/工种")
-@click.option("--new-form", default="", help="新就业形态类别，如 快递员、外卖送餐员")
-@click.option("--migrant", is_flag=True, help="农民工")
-@click.option("--joined-on", default="", help="原入会日期（新登记时用；默认为转接日期）")
-@click.option("--date", "on", default="", help="转接日期（默认今天）")
-@click.option("--reason", default="", help="转接原因")
-@click.pass_context
-def member_transfer_in(
-    ctx: click.Context, id_number: str, to: str, origin: str, on: str, reason: str, **fields: Any
-) -> None:
-    """从外乡镇（街道）转入一名会员。本库已有此身份证号的记录（如曾转出）时恢复为在册，不重复登记。"""
-    store = _store(ctx)
-    target = organisations.find(store, to)
-    outcome = transfers.transfer_in(store, {**fields, "id_number": id_number}, target, origin, on, reason)
-    how = "已登记为新会员" if outcome.created else "已恢复原有记录为在册"
-    console.print(f"{how}（会员编号 {outcome.member_id}），转入“{organisations.get(store, target)['name']}”。")
-    print_org_history(store, outcome.member_id)
-
-
-def print_org_history(store: Store, member_id: int) -> None:
-    table = Table(title="所在工会经历")
-    for col in ("期间", "工会", "方式", "原因"):
-        table.add_column(col)
-    for stint in transfers.org_history(store, member_id):
-        place = f"{stint.place}（外乡镇）" if stint.outside else stint.place
-        table.add_row(stint.span, place, stint.came_by, stint.reason or "")
-    console.print(table)
-
-
-def register(main: click.Group, member: click.Group) -> None:
-    """Attach `clerk org` and `clerk member transfer|transfer-in` (called from clerk/cli/root.py)."""
-    main.add_command(org)
-    member.add_command(member_transfer)
-    member.add_command(member_transfer_in)

@@ -1,7 +1,7 @@
 """`clerk export`, `clerk merge`, `clerk report` and `clerk conflicts list|resolve`.
 
 Thin faces over clerk/sync/export.py, sync_merge.py and report.py; refusals are
-ServiceErrors that the main group prints in Chinese (clerk/cli/root.py ClerkGroup).
+ServiceErrors that the main group prints in Chinese (clerk/cli/main.py).
 """
 
 from __future__ import annotations
@@ -11,24 +11,18 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from clerk.cli.chinese import ClerkCommand, ClerkGroup
+from clerk.cli.common import console, db_path, full_path, progress_bar, store_from
 from clerk.domain import idcard
-from clerk.store.store import ServiceError, Store, open_store
-
-console = Console()
-err_console = Console(stderr=True)
-
-
-def _store(ctx: click.Context) -> Store:
-    return open_store(ctx.find_root().obj["db"])
+from clerk.store import folders
+from clerk.store.store import ServiceError
 
 
 def _target(ctx: click.Context, url: str | None):
     """The district's SQLite store, or the PostgreSQL hub a URL names (clerk/hub/service.py)."""
     if not url:
-        return _store(ctx)
+        return store_from(ctx)
     from clerk.hub import service as hub
 
     opened = hub.open_hub(url)
@@ -43,32 +37,27 @@ def _hub_option(*names: str):
         envvar="CLERK_HUB_URL",
         default=None,
         metavar="URL",
-        help="PostgreSQL 汇总库地址 postgresql://用户:密码@主机:端口/库名（也可用环境变量 CLERK_HUB_URL）；不填则用本机数据库。",
+        help="PostgreSQL 汇总库地址 postgresql://用户:密码@主机:端口/库名（也可用环境变量 CLERK_HUB_URL）；"
+        "不填则用本机数据库。",
     )
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    )
-
-
-@click.command("export")
+@click.command("export", cls=ClerkCommand)
 @click.option("--full", is_flag=True, help="导出完整数据（默认只导出上次导出以来的修改）。")
 @click.option("--password", default=None, help="给同步文件加密码（Excel/WPS 打开时要输入）。")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="保存到哪个文件夹（默认 exports/）。")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="保存到哪个文件夹（默认：导出文件夹，见 clerk config show）。",
+)
 @click.pass_context
 def export_command(ctx: click.Context, full: bool, password: str | None, out_dir: Path | None) -> None:
     """导出同步文件（.xlsx），交给区县总工会合并。"""
     from clerk.sync import export as sync_export
 
-    store = _store(ctx)
-    with _progress() as bar:
+    store = store_from(ctx)
+    with progress_bar() as bar:
         task = bar.add_task("正在导出", total=None)
         result = sync_export.export(
             store,
@@ -82,7 +71,7 @@ def export_command(ctx: click.Context, full: bool, password: str | None, out_dir
     console.print(result.message)
 
 
-@click.command("merge")
+@click.command("merge", cls=ClerkCommand)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--password", default=None, help="同步文件的密码（乡镇导出时设置的）。")
 @click.option("--force-gap", is_flag=True, help="缺少中间的同步文件时仍然合并（会记录在案）。")
@@ -114,7 +103,7 @@ def merge_command(
             return hub_parallel.merge(hub_url, files, jobs=jobs, **kw)
     else:
         run = hub.merge if hub_url else sync_merge.merge
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("正在合并", total=None)
         report = run(
             store,
@@ -126,7 +115,7 @@ def merge_command(
             ),
         )
     if report.backup:
-        console.print(f"合并前已自动备份：{report.backup}")
+        console.print(f"合并前已自动备份：{full_path(report.backup)}")
     for outcome in report.outcomes:
         style = {"merged": "green", "duplicate": "yellow", "refused": "red"}[outcome.status]
         console.print(f"[{style}]{outcome.label}[/]  {outcome.message}")
@@ -138,9 +127,14 @@ def merge_command(
         sys.exit(1)
 
 
-@click.command("report")
+@click.command("report", cls=ClerkCommand)
 @click.option("--period", default=None, help="统计期间：2026、2026-11、2026-Q3 或 2026-01-01:2026-06-30（默认今年）。")
-@click.option("--out", "out_path", type=click.Path(path_type=Path), help="报表文件路径（默认 exports/ 下）。")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    help="报表文件或文件夹（默认：导出文件夹，见 clerk config show）。",
+)
 @_hub_option("--from")
 @click.pass_context
 def report_command(ctx: click.Context, period: str | None, out_path: Path | None, hub_url: str | None) -> None:
@@ -152,14 +146,16 @@ def report_command(ctx: click.Context, period: str | None, out_path: Path | None
     if hub_url:
         from clerk.hub import report as hub_report
 
-        path = hub_report.write_report(_target(ctx, hub_url), period=period, out=out_path)
+        # The hub has no database file here to sit beside: the exports folder of this computer's database.
+        out = out_path or folders.ensure(folders.beside(db_path(ctx), folders.EXPORTS))
+        path = hub_report.write_report(_target(ctx, hub_url), period=period, out=out)
         console.print(f"统计报表已生成：{path}")
         return
-    path = report.write_report(_store(ctx), period=period, out=out_path)
+    path = report.write_report(store_from(ctx), period=period, out=out_path)
     console.print(f"统计报表已生成：{path}")
 
 
-@click.group("conflicts")
+@click.group("conflicts", cls=ClerkGroup)
 def conflicts_group() -> None:
     """区县合并时的冲突：查看、处理。"""
 
@@ -212,8 +208,3 @@ def conflicts_resolve(ctx: click.Context, conflict_id: str, choice: str, hub_url
     target = _target(ctx, hub_url)
     message = (hub.resolve if hub_url else sync_merge.resolve)(target, conflict_id, choice)
     console.print(f"已处理：{message}")
-
-
-def register(main: click.Group) -> None:
-    for command in (export_command, merge_command, report_command, conflicts_group):
-        main.add_command(command)

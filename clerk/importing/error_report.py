@@ -20,7 +20,7 @@ from clerk.importing import batches as import_batches
 from clerk.importing.plan import Plan
 from clerk.importing.scan import MARKER_SHEET, MARKER_TAG
 from clerk.spreadsheets import columns
-from clerk.store import paths
+from clerk.store import folders
 from clerk.store.store import ServiceError, Store
 
 INSTRUCTIONS = (
@@ -148,20 +148,21 @@ def _letter(index: int) -> str:
     return column_letter(index)
 
 
-def default_path(file_name: str, batch_id: int | None = None) -> Path:
+def default_path(store: Store, file_name: str, batch_id: int | None = None) -> Path:
+    """The report's place in the exports folder, named after the roster."""
     stem = Path(file_name).stem
     suffix = f"-批次{batch_id}" if batch_id else ""
-    return paths.exports_dir() / f"{stem}-错误报告{suffix}.xlsx"
+    return folders.exports_dir(store) / f"{stem}-错误报告{suffix}.xlsx"
 
 
-def for_plan(plan: Plan, path: Path | None = None, include_warnings: bool = True) -> Path:
+def for_plan(store: Store, plan: Plan, path: Path | None = None, include_warnings: bool = True) -> Path:
     """The report of a validated (maybe not committed) import."""
     labels = {s.name: [c.label for c in s.layout.columns] for s in plan.scan.usable if s.layout}
     rows = [r for r in plan.rejects if include_warnings or r[2] == "rejected"]
     sheets = _group(rows, labels)
     source = {s.name: s.name for s in plan.scan.sheets}
     title = f"“{plan.display}”中没有导入或需要核对的行"
-    return write(path or default_path(plan.display), sheets, source_sheets=source, title=title)
+    return write(path or default_path(store, plan.display), sheets, source_sheets=source, title=title)
 
 
 def for_batch(store: Store, batch_id: int, path: Path | None = None, include_warnings: bool = True) -> Path:
@@ -176,7 +177,7 @@ def for_batch(store: Store, batch_id: int, path: Path | None = None, include_war
     sheets = _group(rows, labels)
     title = f"“{batch['file_name']}”（导入批次 #{batch_id}，{batch['created_at'].replace('T', ' ')}）中没有导入或需要核对的行"
     return write(
-        path or default_path(batch["file_name"], batch_id),
+        path or default_path(store, batch["file_name"], batch_id),
         sheets,
         source_sheets={s["name"]: s["name"] for s in batch["sheets"]},
         batch_uid=batch["uid"],

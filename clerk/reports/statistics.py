@@ -25,7 +25,7 @@ from typing import Any
 
 from clerk.domain import choices
 from clerk.domain import organisation as rules
-from clerk.store import paths
+from clerk.store import folders
 from clerk.store.store import ServiceError, Store, now
 
 LIVE = choices.LIVE
@@ -244,17 +244,25 @@ def figures(store: Store, period: Period) -> Figures:
 # -- the workbook ----------------------------------------------------------------------------------
 
 
+def report_name(unit_code: str, period: Period) -> str:
+    """The report's file name: unit code, 统计报表 and the period."""
+    return f"{unit_code}_统计报表_{period.slug}.xlsx"
+
+
 def default_path(store: Store, period: Period) -> Path:
-    unit = store.require_unit()
-    return paths.exports_dir() / f"{unit.code}_统计报表_{period.slug}.xlsx"
+    """The report's place in the exports folder beside the database."""
+    return folders.exports_dir(store) / report_name(store.require_unit().code, period)
 
 
 def write_report(
     store: Store, *, period: str | Period | None = None, out: str | Path | None = None, progress=None, figures_of=None
 ) -> Path:
-    """Write the report workbook and return its path (figures_of: another way to count, e.g. a city hub's)."""
+    """Write the report workbook and return its full path (out: a file, or a folder to write it in;
+    figures_of: another way to count, e.g. a city hub's)."""
     p = period if isinstance(period, Period) else parse_period(period)
-    target = Path(out) if out else default_path(store, p)
+    target = Path(out).absolute() if out else default_path(store, p)
+    if target.is_dir():
+        target = target / report_name(store.require_unit().code, p)
     if target.suffix.lower() != ".xlsx":
         target = target.with_suffix(".xlsx")
     try:

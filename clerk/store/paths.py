@@ -1,4 +1,4 @@
-"""Where clerk keeps its files: the clerk's database, the demo database, the inbox and outbox."""
+"""Where clerk keeps its databases: the clerk's own and the demo (the working folders: store/folders.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 def data_dir() -> Path:
+    """The user data folder clerk keeps its databases in (XDG_DATA_HOME/clerk)."""
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "clerk"
 
@@ -17,14 +18,6 @@ def default_db() -> Path:
 
 
 def demo_db() -> Path:
+    """The demo database, its own file beside the clerk's."""
     return data_dir() / "demo.db"
 
-
-def imports_dir() -> Path:
-    """The inbox for rosters and sync files (imports/ in the working folder)."""
-    return Path(os.environ.get("CLERK_IMPORTS", "imports"))
-
-
-def exports_dir() -> Path:
-    """Where sync files, reports and error reports are written (created when needed)."""
-    return Path(os.environ.get("CLERK_EXPORTS", "exports"))

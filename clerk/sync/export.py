@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clerk.spreadsheets.xlsx_stream import Column, XlsxStreamWriter, clean
-from clerk.store import paths
+from clerk.store import folders
 from clerk.store.store import ServiceError, Store, now
 from clerk.sync import format as fmt
 
@@ -93,7 +93,7 @@ def export(
     unit = store.require_unit()
     if password is not None and not password.strip():
         raise ServiceError("密码不能为空（不加密请不要填写密码）。")
-    out = Path(out_dir) if out_dir else paths.exports_dir()
+    out = Path(out_dir).absolute() if out_dir else folders.exports_dir(store)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError:

@@ -35,7 +35,7 @@ from clerk.importing import error_report as import_report
 from clerk.importing import mappings as import_mappings
 from clerk.importing import pipeline as importer
 from clerk.spreadsheets import columns
-from clerk.store import paths
+from clerk.store import folders
 from clerk.store.store import ServiceError, Store
 from clerk.tui.orgs.org_picker import OrgField
 from clerk.tui.workers import Progress, run_job
@@ -52,10 +52,11 @@ COUNT_LABELS = (
 )
 
 
-def inbox_rosters() -> list[Path]:
-    """Roster files in imports/, newest first."""
-    folder = paths.imports_dir()
-    if not folder.is_dir():
+def inbox_rosters(store: Store) -> list[Path]:
+    """Roster files in the inbox (imports/ beside the database), newest first."""
+    try:
+        folder = folders.imports_dir(store)
+    except ServiceError:  # a folder that cannot be created: the hint names it, the list stays empty
         return []
     files = [
         p
@@ -165,11 +166,11 @@ class ImportWizardScreen(Screen[None]):
 
     # -- step 1: the file ------------------------------------------------------------------------
     def reload_files(self) -> None:
-        files = inbox_rosters()
+        files = inbox_rosters(self.app.store)
         box = self.query_one("#files", OptionList)
         box.clear_options()
         box.add_options([Option(p.name, id=str(p)) for p in files])
-        folder = paths.imports_dir()
+        folder = folders.locate(self.app.store, folders.IMPORTS).path
         if files:
             hint = f"{folder}/ 里的花名册（最新的在前），回车选择；也可以在下面输入其他文件的路径。"
             box.highlighted = 0
@@ -417,7 +418,7 @@ class ImportWizardScreen(Screen[None]):
         if self.plan is None:
             return
         try:
-            path = import_report.for_plan(self.plan)
+            path = import_report.for_plan(self.app.store, self.plan)
         except ServiceError as exc:
             self._status(str(exc), "error")
             return

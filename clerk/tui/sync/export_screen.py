@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
 
+from clerk.store import folders
 from clerk.sync import export as sync_export
 from clerk.tui.workers import run_job
 
@@ -54,7 +55,8 @@ class ExportScreen(Screen[None]):
     def _show_pending(self) -> None:
         last, newest = sync_export.pending(self.app.store)
         if newest > last:
-            text = f"上次导出到修改序号 {last}，之后有 {newest - last} 条修改待导出。文件保存到 exports/ 文件夹。"
+            folder = folders.locate(self.app.store, folders.EXPORTS).path
+            text = f"上次导出到修改序号 {last}，之后有 {newest - last} 条修改待导出。文件保存到 {folder}"
         else:
             text = f"上次导出到修改序号 {last}，之后没有新的修改（可选完整导出）。"
         self.query_one("#pending", Static).update(text)

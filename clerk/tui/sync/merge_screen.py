@@ -23,15 +23,17 @@ from textual.widgets import (
     Static,
 )
 
-from clerk.store import paths
+from clerk.store import folders
+from clerk.store.store import ServiceError, Store
 from clerk.sync import merge as sync_merge
 from clerk.tui.workers import run_job
 
 
-def inbox_files() -> list[Path]:
-    """Sync file candidates in the inbox (imports/), newest name last."""
-    folder = paths.imports_dir()
-    if not folder.is_dir():
+def inbox_files(store: Store) -> list[Path]:
+    """Sync file candidates in the inbox (imports/ beside the database), newest name last."""
+    try:
+        folder = folders.imports_dir(store)
+    except ServiceError:  # a folder that cannot be created: the hint names it, the list stays empty
         return []
     return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith((".", "~$")))
 
@@ -88,11 +90,11 @@ class MergeScreen(Screen[None]):
             )
 
     def reload_files(self) -> None:
-        files = inbox_files()
+        files = inbox_files(self.app.store)
         picker = self.query_one("#files", SelectionList)
         picker.clear_options()
         picker.add_options([(p.name, str(p), True) for p in files])
-        folder = paths.imports_dir()
+        folder = folders.locate(self.app.store, folders.IMPORTS).path
         if files:
             hint = f"{folder}/ 里的 {len(files)} 个文件已全部选中（空格键取消选择）；同一乡镇的文件会按序号顺序合并。"
         else:

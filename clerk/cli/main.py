@@ -1,0 +1,64 @@
+"""The `clerk` command: with no subcommand it opens the app; each command group lives in its own module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from clerk.cli import backup, config, hub, importing, members, orgs, setup, sync
+from clerk.cli.chinese import ClerkGroup
+from clerk.cli.common import fail, run_app
+from clerk.store import db, paths
+from clerk.store.store import ServiceError
+
+
+class RootGroup(ClerkGroup):
+    """Turns every refusal from the services into its Chinese message, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (ServiceError, db.DatabaseError) as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            fail("已中断，未提交的改动没有写入。")
+
+
+@click.group(cls=RootGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    envvar="CLERK_DB",
+    help="数据库文件（默认：本机用户数据目录下的 clerk.store.db；也可用环境变量 CLERK_DB）。",
+)
+@click.pass_context
+def main(ctx: click.Context, db_path: Path | None) -> None:
+    """clerk：乡镇（街道）工会会员实名制管理，离线可用。
+
+    不带子命令时打开界面。"""
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db_path or paths.default_db()
+    if ctx.invoked_subcommand is None:
+        run_app(ctx.obj["db"])
+
+
+for command in (
+    setup.setup,
+    setup.demo,
+    members.member,
+    orgs.org,
+    importing.import_command,
+    importing.batches_group,
+    sync.export_command,
+    sync.merge_command,
+    sync.report_command,
+    sync.conflicts_group,
+    hub.hub_group,
+    backup.backup,
+    backup.restore,
+    config.config,
+):
+    main.add_command(command)

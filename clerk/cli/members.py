@@ -1,0 +1,170 @@
+"""`clerk member ...`: find, show, register, delete, change the status of, and transfer members.
+
+MEMBER is what a clerk knows a person by: the ID number (身份证号), or the record number (编号)
+`member list` shows. Refusals are ServiceErrors the main group prints in Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import click
+from rich import box
+from rich.table import Table
+
+from clerk.cli.chinese import ClerkGroup
+from clerk.cli.common import console, store_from
+from clerk.domain import idcard
+from clerk.registry import members, organisations, search, transfers
+from clerk.store.store import ServiceError, Store
+
+MEMBER_HELP = "会员的身份证号，或 clerk member list 列出的编号"
+
+
+def member_ref(store: Store, ref: str) -> int:
+    """The record a clerk means by an ID number or a record number; "没有这个会员" when there is none."""
+    text = idcard.normalize(ref)
+    if re.fullmatch(r"[0-9]{1,14}", text):  # a record number; longer runs of digits are ID numbers
+        members.get(store, int(text))
+        return int(text)
+    found = members.find_by_id_number(store, text)
+    if found is None:
+        shown = idcard.mask(text) if len(text) == 18 else text
+        raise ServiceError(f"没有这个会员：本库找不到身份证号为 {shown} 的会员。")
+    member_id: int = found["id"]
+    return member_id
+
+
+@click.group(cls=ClerkGroup)
+def member() -> None:
+    """会员：查找、查看、登记、删除、改状态（退会、已故）、组织关系转接。"""
+
+
+@member.command("list")
+@click.argument("query", metavar="查找内容", required=False, default="")
+@click.option("--limit", default=30, show_default=True, help="最多显示多少条。")
+@click.pass_context
+def member_list(ctx: click.Context, query: str, limit: int) -> None:
+    """按身份证号开头、姓名或拼音查找会员（身份证号脱敏显示）。"""
+    page = search.search(store_from(ctx), query, limit=limit)
+    # No vertical rules and short organisation names: the seven columns fit an 80-column terminal.
+    table = Table(title=f"会员（共 {page.total_label} 人）", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
+    for col in ("编号", "姓名", "身份证号", "性别", "所在工会", "状态", "入会日期"):
+        table.add_column(col, no_wrap=True, min_width=18 if col == "身份证号" else None)
+    for r in page.rows:
+        org = r.org_name[:8] + ("…" if len(r.org_name) > 8 else "")
+        table.add_row(str(r.id), r.name, r.id_masked, r.gender, org, r.status, r.joined_on)
+    console.print(table)
+
+
+@member.command("show")
+@click.argument("ref", metavar="会员")
+@click.pass_context
+def member_show(ctx: click.Context, ref: str) -> None:
+    """显示一名会员的完整信息和修改记录。会员：身份证号或编号。
+
+    \b
+    例：clerk member show 500101199001010012
+        clerk member show 120"""
+    store = store_from(ctx)
+    member_id = member_ref(store, ref)
+    record = members.get(store, member_id)
+    table = Table(show_header=False)
+    for key, label in members.LABELS.items():
+        if key in record and key not in ("org_id",):
+            value = record[key]
+            if key in members.FLAG_FIELDS:
+                value = "是" if value else "否"
+            table.add_row(label, "" if value is None else str(value))
+    table.add_row("籍贯", record.get("birthplace") or "")
+    table.add_row("所在工会", record.get("org_name") or "")
+    table.add_row("编号", str(member_id))
+    console.print(table)
+    for change in members.history(store, member_id):
+        console.print(f"{change.at.replace('T', ' ')}  {change.clerk}  {change.summary}")
+    print_org_history(store, member_id)
+
+
+@member.command("add")
+@click.option("--name", required=True, help="姓名")
+@click.option("--id-number", required=True, help="身份证号（18 位）")
+@click.option("--phone", default="", help="手机号或带区号的座机")
+@click.option("--ethnicity", default="", help="民族")
+@click.option("--org-id", type=int, help="所在工会组织编号")
+@click.option("--job", default="", help="岗位/工种")
+@click.option("--new-form", default="", help="新就业形态类别，如 快递员、外卖送餐员")
+@click.option("--migrant", is_flag=True, help="农民工")
+@click.option("--joined-on", default="", help="入会日期（默认今天）")
+@click.pass_context
+def member_add(ctx: click.Context, **fields: Any) -> None:
+    """登记一名会员。"""
+    member_id = members.register(store_from(ctx), fields)
+    console.print(f"已登记，会员编号 {member_id}。")
+
+
+# -- transfers ---------------------------------------------------------------------------------
+
+
+@member.command("transfer")
+@click.argument("ref", metavar="会员")
+@click.option("--to", "to", default=None, help="转入本乡镇的哪个工会（编号或完整名称）")
+@click.option("--out", "out", default=None, help="转出本乡镇：写明转往的乡镇（街道）或单位工会")
+@click.option("--date", "on", default="", help="转接日期（默认今天）")
+@click.option("--reason", default="", help="转接原因，如 换工作、搬家")
+@click.pass_context
+def member_transfer(ctx: click.Context, ref: str, to: str | None, out: str | None, on: str, reason: str) -> None:
+    """会员组织关系转接。会员：身份证号或编号；--to 与 --out 二选一。
+
+    \b
+    例：clerk member transfer 120 --to 石桥机械制造有限公司工会 --reason 换工作
+        clerk member transfer 500101199001010012 --out 沙坪坝区某街道工会 --date 2026-05-01"""
+    if bool(to) == bool(out):
+        raise ServiceError("请给出 --to（转到本乡镇的工会）或 --out（转出本乡镇，写明去向），二选一。")
+    store = store_from(ctx)
+    member_id = member_ref(store, ref)
+    if to:
+        target = organisations.find(store, to)
+        transfers.transfer(store, member_id, target, on, reason)
+        console.print(f"已转接到“{organisations.get(store, target)['name']}”。")
+    else:
+        assert out is not None
+        transfers.transfer_out(store, member_id, out, on, reason)
+        console.print(f"已转出本乡镇，转往 {out}；会员状态改为 转出，记录保留。")
+    print_org_history(store, member_id)
+
+
+@member.command("transfer-in")
+@click.argument("id_number", metavar="身份证号")
+@click.option("--to", "to", required=True, help="转入本乡镇的哪个工会（编号或完整名称）")
+@click.option("--from", "origin", required=True, help="从哪个乡镇（街道）或单位的工会转来")
+@click.option("--name", default="", help="姓名（本库没有此人记录时必填）")
+@click.option("--phone", default="", help="手机号")
+@click.option("--job", default="", help="岗位/工种")
+@click.option("--new-form", default="", help="新就业形态类别，如 快递员、外卖送餐员")
+@click.option("--migrant", is_flag=True, help="农民工")
+@click.option("--joined-on", default="", help="原入会日期（新登记时用；默认为转接日期）")
+@click.option("--date", "on", default="", help="转接日期（默认今天）")
+@click.option("--reason", default="", help="转接原因")
+@click.pass_context
+def member_transfer_in(
+    ctx: click.Context, id_number: str, to: str, origin: str, on: str, reason: str, **fields: Any
+) -> None:
+    """从外乡镇（街道）转入一名会员。本库已有此身份证号的记录（如曾转出）时恢复为在册，不重复登记。"""
+    store = store_from(ctx)
+    target = organisations.find(store, to)
+    outcome = transfers.transfer_in(store, {**fields, "id_number": id_number}, target, origin, on, reason)
+    how = "已登记为新会员" if outcome.created else "已恢复原有记录为在册"
+    console.print(f"{how}（会员编号 {outcome.member_id}），转入“{organisations.get(store, target)['name']}”。")
+    print_org_history(store, outcome.member_id)
+
+
+def print_org_history(store: Store, member_id: int) -> None:
+    """The organisations a member has belonged to, oldest first."""
+    table = Table(title="所在工会经历")
+    for col in ("期间", "工会", "方式", "原因"):
+        table.add_column(col)
+    for stint in transfers.org_history(store, member_id):
+        place = f"{stint.place}（外乡镇）" if stint.outside else stint.place
+        table.add_row(stint.span, place, stint.came_by, stint.reason or "")
+    console.print(table)
