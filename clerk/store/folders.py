@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from clerk.store import files
 from clerk.store.store import ServiceError, Store
 
 IMPORTS = "imports"
@@ -75,11 +76,7 @@ def ensure(path: Path) -> Path:
     """Create a folder (private to the clerk) if it is missing; a Chinese refusal if it cannot be."""
     if path.exists() and not path.is_dir():
         raise ServiceError(f"“{path}”是一个文件，不是文件夹。请换一个文件夹。")
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ServiceError(f"无法创建文件夹“{path}”：{exc.strerror or exc}。请换一个可写的位置。") from None
-    return path
+    return files.make_private_dir(path)
 
 
 def imports_dir(store: Store) -> Path:
