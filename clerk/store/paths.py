@@ -20,4 +20,3 @@ def default_db() -> Path:
 def demo_db() -> Path:
     """The demo database, its own file beside the clerk's."""
     return data_dir() / "demo.db"
-
