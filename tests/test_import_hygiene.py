@@ -12,7 +12,7 @@ import importlib, json, pkgutil, sys
 
 names = []
 for package in ("clerk.store", "clerk.domain", "clerk.spreadsheets", "clerk.registry", "clerk.importing",
-                "clerk.sync", "clerk.hub", "clerk.reports"):
+                "clerk.sync", "clerk.hub", "clerk.reports", "clerk.printing"):
     module = importlib.import_module(package)
     names.append(package)
     for info in pkgutil.walk_packages(module.__path__, prefix=package + "."):
@@ -27,4 +27,5 @@ def test_the_layers_below_the_ui_never_import_textual():
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert "clerk.domain.idcard" in report["modules"] and "clerk.registry.members" in report["modules"]
+    assert "clerk.printing.form" in report["modules"]
     assert report["textual"] == [], f"Textual was imported by one of: {report['modules']}"
