@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from clerk.cli import backup, config, hub, importing, members, orgs, setup, sync
+from clerk.cli import backup, config, hub, importing, members, orgs, printing, setup, sync
 from clerk.cli.chinese import ClerkGroup
 from clerk.cli.common import fail, run_app
 from clerk.store import db, paths
@@ -57,6 +57,7 @@ for command in (
     sync.report_command,
     sync.conflicts_group,
     hub.hub_group,
+    printing.print_group,
     backup.backup,
     backup.restore,
     config.config,

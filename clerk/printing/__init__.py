@@ -21,7 +21,17 @@ from clerk.printing import card, form
 from clerk.printing.sheet import MISSING, PrintError, Sheet, font_file
 from clerk.store import files
 
-__all__ = ["CARDS_PER_SHEET", "MISSING", "PrintError", "Printed", "Progress", "cards", "font_file", "forms"]
+__all__ = [
+    "CARDS_PER_SHEET",
+    "MISSING",
+    "PrintError",
+    "Printed",
+    "Progress",
+    "cards",
+    "check_target",
+    "font_file",
+    "forms",
+]
 
 CARDS_PER_SHEET = card.PER_SHEET
 Progress = Callable[[int, int], None]  # (members drawn, members in the job)
@@ -57,7 +67,7 @@ def forms(
     progress: Progress | None = None,
 ) -> Printed:
     """One 入会登记表 page per member."""
-    _check(target, force)
+    check_target(target, force=force)
     records = list(records)
     if not records:
         raise PrintError("没有要打印的会员。请检查选择的批次或筛选条件。")
@@ -78,7 +88,7 @@ def cards(
     progress: Progress | None = None,
 ) -> Printed:
     """会员证 cards, eight to a sheet, in the order given."""
-    _check(target, force)
+    check_target(target, force=force)
     records = list(records)
     if not records:
         raise PrintError("没有要打印的会员。请检查选择的批次或筛选条件。")
@@ -104,8 +114,8 @@ def _chars(
     return chars
 
 
-def _check(target: Path, force: bool) -> None:
-    """Refuse a bad target before any page is drawn."""
+def check_target(target: Path, *, force: bool = False) -> None:
+    """Refuse a bad target before any page is drawn (or any card number issued)."""
     if Path(target).suffix.lower() != ".pdf":
         raise PrintError(f"“{Path(target).name}”不是 .pdf 文件名。请用 .pdf 结尾的文件名。")
     files.check_target(target, force=force)
@@ -116,7 +126,7 @@ def _save(sheet: Sheet, count: int, target: Path, force: bool) -> Printed:
     with files.replacing(target, force=force) as tmp:
         sheet.save(tmp)
     return Printed(
-        target,
+        target.absolute(),
         count,
         sheet.pages,
         tuple(sorted(sheet.missing.chars)),

@@ -380,3 +380,9 @@ def history(store: Store, member_id: int) -> list[Change]:
                 fields.append((LABELS[key], b, a))
         changes.append(Change(row["seq"], row["at"], row["clerk"], row["op"], fields))
     return changes
+
+
+def change(store: Store, member_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """Set fields the program keeps (a card number it issued) in one journaled write; returns what changed."""
+    with store.write():
+        return _update(store, member_id, changes)

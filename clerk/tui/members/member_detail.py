@@ -11,7 +11,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from clerk.registry import members
 from clerk.store.store import ServiceError
+from clerk.tui.members import printouts
 from clerk.tui.members.transfer_dialog import org_history_table
+from clerk.tui.workers import run_job
 
 SHOWN = (
     ("name", "姓名"),
@@ -42,6 +44,8 @@ class MemberDetailScreen(Screen[None]):
         Binding("e", "edit", "修改"),
         Binding("s", "status", "状态变更"),
         Binding("t", "transfer", "转接"),
+        Binding("p", "print_form", "打印登记表"),
+        Binding("c", "print_card", "打印会员证"),
     ]
     DEFAULT_CSS = """
     MemberDetailScreen #history { height: auto; max-height: 12; }
@@ -126,6 +130,28 @@ class MemberDetailScreen(Screen[None]):
 
         current = members.get(self.app.store, self.member_id)["status"]
         self.app.push_screen(StatusDialog(current), callback=apply)
+
+    def action_print_form(self) -> None:
+        self._print("入会登记表", printouts.form_job(self.member_id))
+
+    def action_print_card(self) -> None:
+        self._print("会员证", printouts.card_job(self.member_id))
+
+    def _print(self, what: str, job) -> None:
+        self.notify(f"正在生成{what}……")
+
+        def done(summary: str) -> None:
+            self.notify(summary, timeout=12)
+            self.refresh_record()  # a card number may have been issued
+
+        run_job(
+            self,
+            job,
+            done=done,
+            failed=lambda m: self.notify(m, severity="error"),
+            failure=f"{what}没有生成：{{error}}",
+            group="print",
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
