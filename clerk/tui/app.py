@@ -12,7 +12,9 @@ from textual.screen import Screen
 from clerk.store.store import Store, open_store
 
 
-class ClerkApp(App):
+class ClerkApp(App[None]):
+    """The clerk's app on one database; screens reach it as `self.app` (typed: `app = getters.app(ClerkApp)`)."""
+
     CSS_PATH = "app.tcss"
     TITLE = "clerk 工会会员实名制"
     ENABLE_COMMAND_PALETTE = True
@@ -24,7 +26,7 @@ class ClerkApp(App):
 
     def __init__(self, store: Store):
         super().__init__()
-        self.store = store
+        self.store: Store = store
 
     def on_mount(self) -> None:
         unit = self.store.unit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
@@ -9,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from clerk.reports import dashboard
+from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_summary import coverage_lines
 
 
@@ -36,6 +38,8 @@ FIGURES = (
 
 
 class HomeScreen(Screen[None]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [
         Binding("m", "app.members", "会员名册"),
         Binding("n", "app.add_member", "登记会员"),

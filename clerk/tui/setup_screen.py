@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,9 +11,12 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from clerk.registry import setup
 from clerk.store.store import ServiceError
+from clerk.tui.app import ClerkApp
 
 
 class SetupScreen(Screen[None]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [Binding("ctrl+s", "save", "保存")]
     DEFAULT_CSS = """
     SetupScreen VerticalScroll { padding: 0 2; }

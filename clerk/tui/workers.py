@@ -11,12 +11,15 @@ no widget is ever touched from the thread. A screen that has closed meanwhile dr
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.dom import DOMNode
 from textual.worker import Worker
 
 from clerk.store.store import ServiceError, Store
+
+if TYPE_CHECKING:
+    from clerk.tui.app import ClerkApp
 
 T = TypeVar("T")
 
@@ -42,7 +45,7 @@ def run_job(
     """Run job(store, progress) in a thread worker; then done(result) or failed(message) runs on
     owner's loop. A ServiceError's message is shown as it is; anything else is put into `failure`
     ("{error}" stands for it), which should say what was left unchanged."""
-    app_store: Store = owner.app.store  # type: ignore[attr-defined]
+    app_store = cast("ClerkApp", owner.app).store
 
     def report(done_: int, total: int | None, label: str = "") -> None:
         if progress is not None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,10 +14,13 @@ from clerk.importing import batches as import_batches
 from clerk.importing import error_report as import_report
 from clerk.spreadsheets import columns
 from clerk.store.store import ServiceError
+from clerk.tui.app import ClerkApp
 from clerk.tui.workers import run_job
 
 
 class ConfirmDialog(ModalScreen[bool]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [Binding("escape", "no", "取消")]
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
@@ -51,6 +54,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
 
 class BatchHistoryScreen(Screen[None]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("u", "undo", "撤销批次"),
@@ -70,7 +75,7 @@ class BatchHistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("导入记录（回车/↑↓ 查看；u 撤销，e 错误报告）", classes="title")
-        table = DataTable(id="batches", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="batches", cursor_type="row", zebra_stripes=True)
         table.add_columns("批次", "时间", "文件", "SHA-256", "新", "更新", "已有", "重复", "未导入", "状态")
         yield table
         yield VerticalScroll(Static("", id="detail-text"), id="detail")

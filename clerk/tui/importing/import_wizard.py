@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
@@ -37,6 +38,7 @@ from clerk.importing import pipeline as importer
 from clerk.spreadsheets import columns
 from clerk.store import folders
 from clerk.store.store import ServiceError, Store
+from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_picker import OrgField
 from clerk.tui.workers import Progress, run_job
 
@@ -76,6 +78,8 @@ def counts_text(counts: dict[str, int]) -> str:
 
 
 class ImportWizardScreen(Screen[None]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("ctrl+b", "app.batches", "导入记录"),
@@ -141,7 +145,7 @@ class ImportWizardScreen(Screen[None]):
                     yield Button("换文件", id="again")
             with Vertical(id="preview"):
                 yield Static("", id="counts")
-                table = DataTable(id="problems", cursor_type="row", zebra_stripes=True)
+                table: DataTable[str] = DataTable(id="problems", cursor_type="row", zebra_stripes=True)
                 table.add_columns("工作表", "行", "姓名", "情况", "原因")
                 yield table
                 with Horizontal(classes="buttons"):
@@ -265,7 +269,7 @@ class ImportWizardScreen(Screen[None]):
         box = self.query_one("#columns", VerticalScroll)
         box.remove_children()
         options = [(label, key) for key, label in columns.CHOICES]
-        widgets = []
+        widgets: list[Widget] = []
         for s_index, sheet in enumerate(scan.sheets):
             if sheet.layout is None:
                 continue

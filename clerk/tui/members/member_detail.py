@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from clerk.registry import members
 from clerk.store.store import ServiceError
+from clerk.tui.app import ClerkApp
 from clerk.tui.members import printouts
 from clerk.tui.members.transfer_dialog import org_history_table
 from clerk.tui.workers import run_job
@@ -39,6 +41,8 @@ SHOWN = (
 
 
 class MemberDetailScreen(Screen[None]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("e", "edit", "修改"),
@@ -63,7 +67,7 @@ class MemberDetailScreen(Screen[None]):
             yield Static("所在工会经历", classes="title")
             yield Static("", id="orgs")
             yield Static("修改记录", classes="title")
-            table = DataTable(id="history", cursor_type="row")
+            table: DataTable[str] = DataTable(id="history", cursor_type="row")
             table.add_columns("时间", "经办人", "内容")
             yield table
         yield Footer()

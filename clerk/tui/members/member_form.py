@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Sele
 from clerk.domain import choices
 from clerk.registry import members
 from clerk.store.store import ServiceError
+from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_picker import OrgField
 from clerk.tui.widgets import PinyinField
 from clerk.tui.widgets.pinyin_field import PICK_HINT
@@ -37,6 +38,8 @@ FLAGS = (("migrant", "农民工"), ("mutual_aid", "参加职工互助保障"), (
 
 class MemberFormScreen(Screen[int | None]):
     """Returns the saved member's id on dismiss (None when cancelled)."""
+
+    app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("ctrl+s", "save", "保存"), Binding("escape", "cancel", "取消")]
     # One line per field (label left, borderless input right) so the whole form fits 80x24;
@@ -148,7 +151,7 @@ class MemberFormScreen(Screen[int | None]):
             else ""
         )
         box.display = derived is not None
-        self._check_duplicate(derived and values["id_number"])
+        self._check_duplicate(values["id_number"] if derived else None)
         return errors
 
     def _check_duplicate(self, id_number: str | None) -> None:
@@ -163,7 +166,7 @@ class MemberFormScreen(Screen[int | None]):
         self.duplicate_id = existing["id"] if existing else None
         box.set_class(existing is not None, "shown")
         if existing:
-            self.query_one("#duplicate-text", Static).update(str(members.DuplicateMember(existing)))
+            self.query_one("#duplicate-text", Static).update(str(members.DuplicateMember(dict(existing))))
 
     @on(Button.Pressed, "#open-existing")
     def _open_existing(self) -> None:

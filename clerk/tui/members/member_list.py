@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from clerk.registry import search
+from clerk.tui.app import ClerkApp
 
 PAGE = 100
 
 
 class MemberListScreen(Screen[None]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("n", "add", "登记会员"),
@@ -39,7 +42,7 @@ class MemberListScreen(Screen[None]):
         if self.heading:
             yield Static(self.heading, classes="title")
         yield Input(id="search", placeholder="搜索：身份证号开头 / 姓名 / 拼音首字母(zs) / 全拼(zhangsan)")
-        table = DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="members", cursor_type="row", zebra_stripes=True)
         table.add_columns("姓名", "身份证号", "性别", "所在工会", "状态", "入会日期")
         yield table
         yield Static("", id="status", classes="hint")
@@ -93,7 +96,7 @@ class MemberListScreen(Screen[None]):
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_member(int(event.row_key.value))
+        self.app.open_member(int(str(event.row_key.value)))
 
     def action_focus_table(self) -> None:
         if self.query_one(DataTable).row_count:

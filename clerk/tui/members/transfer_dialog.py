@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from rich.table import Table
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from clerk.registry import members, transfers
 from clerk.store.store import ServiceError, Store
+from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_picker import OrgField
 from clerk.tui.widgets import PinyinField
 
@@ -33,6 +34,8 @@ def org_history_table(store: Store, member_id: int) -> Table:
 
 class TransferDialog(ModalScreen[bool]):
     """Dismisses True when the member was transferred."""
+
+    app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
     DEFAULT_CSS = """

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 from clerk.domain import idcard
 from clerk.registry import transfers
 from clerk.store.store import ServiceError
+from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_picker import OrgField
 
 FIELDS = (
@@ -32,6 +33,8 @@ FIELDS = (
 
 class TransferInScreen(Screen[int | None]):
     """Dismisses with the member's id after a transfer in (None when cancelled)."""
+
+    app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("ctrl+s", "save", "确定转入"), Binding("escape", "cancel", "取消")]
     DEFAULT_CSS = """

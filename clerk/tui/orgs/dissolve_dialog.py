@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,11 +14,14 @@ from textual.widgets import Button, Input, Label, Static
 
 from clerk.registry import organisations, transfers
 from clerk.store.store import ServiceError
+from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_picker import OrgField
 
 
 class DissolveDialog(ModalScreen[bool]):
     """Dismisses True when the organisation was dissolved."""
+
+    app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
     DEFAULT_CSS = """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -15,6 +15,7 @@ from clerk.domain import choices, uscc
 from clerk.domain import organisation as rules
 from clerk.registry import organisations
 from clerk.store.store import ServiceError
+from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_picker import OrgField
 
 TEXT_FIELDS = (
@@ -45,6 +46,8 @@ ORDER = (
 
 class OrgFormScreen(Screen[int | None]):
     """Dismisses with the saved organisation's id (None when cancelled)."""
+
+    app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("ctrl+s", "save", "保存"), Binding("escape", "cancel", "取消")]
     DEFAULT_CSS = """

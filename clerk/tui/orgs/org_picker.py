@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import events, on
+from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,6 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk.registry import organisations
+from clerk.tui.app import ClerkApp
 
 SHOWN = 200
 NONE_ID = "none"
@@ -34,6 +35,8 @@ class Picked:
 
 class OrgPickerScreen(ModalScreen[Picked | None]):
     """Dismisses with Picked, or None when cancelled."""
+
+    app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
     DEFAULT_CSS = """
@@ -123,7 +126,7 @@ class OrgPickerScreen(ModalScreen[Picked | None]):
         if option.id == NONE_ID:
             self.dismiss(Picked(None, ""))
         else:
-            self.dismiss(Picked(int(option.id), str(option.prompt)))
+            self.dismiss(Picked(int(str(option.id)), str(option.prompt)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -131,6 +134,8 @@ class OrgPickerScreen(ModalScreen[Picked | None]):
 
 class OrgField(Widget, can_focus=True):
     """A form field holding an organisation id; enter (or typing) opens the picker."""
+
+    app = getters.app(ClerkApp)
 
     BINDINGS = [
         Binding("enter", "pick", "选择工会", show=False),

@@ -4,6 +4,7 @@ and the membership rate of enterprises with 25 or more employees."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -11,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from clerk.reports import coverage
+from clerk.tui.app import ClerkApp
 
 
 class PagedTable(DataTable):
@@ -49,6 +51,8 @@ def _n(value: int | None) -> Text:
 
 
 class OrgSummaryScreen(Screen[None]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [Binding("escape", "back", "返回"), Binding("o", "app.orgs", "组织机构")]
     DEFAULT_CSS = """
     OrgSummaryScreen #totals { height: auto; padding: 0 1; }

@@ -7,7 +7,7 @@ dissolve organisations, and open an organisation's members or register one strai
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -17,6 +17,7 @@ from textual.widgets.tree import TreeNode
 from clerk.domain import organisation as rules
 from clerk.registry import organisations
 from clerk.store.store import ServiceError
+from clerk.tui.app import ClerkApp
 
 EXPAND_ALL_UP_TO = 300  # a bigger township opens with only its villages and communities shown
 
@@ -35,6 +36,8 @@ def node_label(node: organisations.Node) -> Text:
 
 
 class OrgTreeScreen(Screen[None]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("enter", "members", "会员", show=True, priority=False),
@@ -170,7 +173,7 @@ class OrgTreeScreen(Screen[None]):
 
     def _move_to(self, node: TreeNode[int]) -> None:
         tree: Tree[int] = self.query_one(Tree)
-        if self.nodes.get(node.data) is not node:  # rebuilt again meanwhile: that rebuild moves it
+        if node.data is None or self.nodes.get(node.data) is not node:  # rebuilt meanwhile: that rebuild moves it
             return
         tree.move_cursor(node)
         self.select_id = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -13,10 +13,13 @@ from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, S
 
 from clerk.reports import statistics as report
 from clerk.store.store import ServiceError
+from clerk.tui.app import ClerkApp
 from clerk.tui.workers import run_job
 
 
 class ReportScreen(Screen[None]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [Binding("escape", "back", "返回")]
     DEFAULT_CSS = """
     ReportScreen VerticalScroll { padding: 0 1; }

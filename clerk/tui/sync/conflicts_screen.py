@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -11,9 +11,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 from clerk.domain import idcard
 from clerk.store.store import ServiceError
 from clerk.sync import merge as sync_merge
+from clerk.tui.app import ClerkApp
 
 
 class ConflictsScreen(Screen[None]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("a", "toggle_all", "显示/隐藏已处理"),

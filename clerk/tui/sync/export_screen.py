@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -11,10 +11,13 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Prog
 
 from clerk.store import folders
 from clerk.sync import export as sync_export
+from clerk.tui.app import ClerkApp
 from clerk.tui.workers import run_job
 
 
 class ExportScreen(Screen[None]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("ctrl+e", "export", "导出"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -26,6 +26,7 @@ from textual.widgets import (
 from clerk.store import folders
 from clerk.store.store import ServiceError, Store
 from clerk.sync import merge as sync_merge
+from clerk.tui.app import ClerkApp
 from clerk.tui.workers import run_job
 
 
@@ -39,6 +40,8 @@ def inbox_files(store: Store) -> list[Path]:
 
 
 class MergeScreen(Screen[None]):
+    app = getters.app(ClerkApp)
+
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("ctrl+e", "merge", "合并"),
