@@ -33,9 +33,28 @@ def person_id(i: int) -> str:
 
 def people(n: int, start: int = 0) -> list[list[Any]]:
     """n valid roster rows under HEADER."""
-    names = (
-        ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵敏", "黄磊", "周杰", "吴芳", "徐强", "孙丽", "马超", "朱婷", "胡军", "郭靖", "何丽", "林峰", "罗刚", "高洁"]
-    )
+    names = [
+        "张伟",
+        "王芳",
+        "李娜",
+        "刘洋",
+        "陈静",
+        "杨帆",
+        "赵敏",
+        "黄磊",
+        "周杰",
+        "吴芳",
+        "徐强",
+        "孙丽",
+        "马超",
+        "朱婷",
+        "胡军",
+        "郭靖",
+        "何丽",
+        "林峰",
+        "罗刚",
+        "高洁",
+    ]
     rows = []
     for i in range(start, start + n):
         name = names[i % len(names)] + ("" if i < len(names) else "甲乙丙丁戊己庚辛壬癸"[i // len(names) % 10])

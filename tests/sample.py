@@ -12,6 +12,7 @@ from rich.console import Console
 from clerk.registry import members
 from clerk.reports import dashboard
 from clerk.store.store import Store, new_uid, now
+from clerk.tui.members import status_dialog
 
 # Screens that show "this month" and "this year" are tested on this day (see freeze_today).
 FIXED_TODAY = date(2025, 6, 15)
@@ -36,9 +37,11 @@ class FixedDate(date):
 
 
 def freeze_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make 'today' FIXED_TODAY where the dashboard figures and the form's default join date come from."""
+    """Make 'today' FIXED_TODAY where the dashboard figures, the form's default join date and the
+    status dialog's default date come from."""
     monkeypatch.setattr(dashboard, "date", FixedDate)
     monkeypatch.setattr(members, "date", FixedDate)
+    monkeypatch.setattr(status_dialog, "date", FixedDate)
 
 
 def add_org(store: Store, name: str) -> int:

@@ -171,7 +171,9 @@ async def test_escape_cancels_and_writes_nothing(store, sample):
         await type_text(pilot, "张小红")
         await pilot.press("tab")
         await type_text(pilot, NEW_ID)
-        await pilot.press("escape")
+        await pilot.press("escape")  # a filled form asks first (tests/test_tui_member_actions.py)
+        await pilot.pause()
+        await pilot.click("#yes")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert member_count(store) == before

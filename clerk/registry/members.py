@@ -309,12 +309,18 @@ def update(store: Store, member_id: int, fields: Mapping[str, Any]) -> dict[str,
         return _update(store, member_id, clean)
 
 
-def change_status(store: Store, member_id: int, status: str, note: str = "") -> None:
-    """在册 / 转出 / 退会 / 已故: members are never deleted for leaving."""
+def change_status(store: Store, member_id: int, status: str, note: str = "", on: str | None = None) -> None:
+    """在册 / 转出 / 退会 / 已故: members are never deleted for leaving. `on` (年-月-日), when given,
+    is the day it took effect, kept at the head of the status note with the reason."""
     if status not in choices.MEMBER_STATUSES:
         raise ServiceError(f"会员状态只能是：{'、'.join(choices.MEMBER_STATUSES)}。")
     if status == "转出" and not note.strip():
         raise ServiceError("转出时请写明转往哪个单位或乡镇。")
+    if on is not None:
+        try:
+            note = f"{_date(on, '日期')} {note.strip()}"
+        except ValueError as exc:
+            raise ServiceError(str(exc)) from None
     with store.write():
         _update(store, member_id, {"status": status, "status_note": note.strip() or None})
 

@@ -145,14 +145,15 @@ def choices(store: Store, query: str = "", limit: int = 50) -> list[tuple[int, s
 
 
 def choices_for(store: Store, query: str = "", limit: int = 50) -> list[tuple[int, str]]:
-    """Name piece, pinyin initials (sd -> 顺达) or full pinyin; the few thousand rows are scanned."""
+    """Name piece, pinyin initials (sd -> 顺达), full pinyin, or the whole credit code (pasted);
+    the few thousand rows are scanned."""
     text = names.normalize(query).replace(" ", "")
     letters = text.lower() if text.isascii() else ""
     rows = store.conn.execute(
-        "SELECT id, name FROM organisations WHERE status = ? AND (instr(name, ?) > 0"
+        "SELECT id, name FROM organisations WHERE status = ? AND (instr(name, ?) > 0 OR uscc = ?"
         " OR (? != '' AND (instr(name_initials, ?) > 0 OR instr(name_pinyin, ?) > 0)))"
         " ORDER BY instr(name, ?) = 0, length(name), name LIMIT ?",
-        (rules.ACTIVE, text, letters, letters, letters, text, limit),
+        (rules.ACTIVE, text, text.upper(), letters, letters, letters, text, limit),
     )
     return [(r["id"], r["name"]) for r in rows]
 

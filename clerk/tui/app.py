@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from clerk.store.store import Store, open_store
+from clerk.tui.widgets import ConfirmDialog, unsaved_forms
 
 
 class ClerkApp(App[None]):
@@ -55,8 +56,34 @@ class ClerkApp(App[None]):
     def action_home(self) -> None:
         from clerk.tui.home import HomeScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
-            self.pop_screen()
+        def go_home() -> None:
+            while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+                self.pop_screen()
+
+        self._unless_unsaved(go_home, "回首页")
+
+    async def action_quit(self) -> None:
+        self._unless_unsaved(self.exit, "退出")
+
+    def action_help_quit(self) -> None:
+        """ctrl+c copies in a text box; elsewhere the clerk probably wanted to quit: say how."""
+        self.notify("按 ctrl+q 退出 clerk（在首页也可以按 q）。", title="要退出吗？")
+
+    def _unless_unsaved(self, then: Callable[[], object], verb: str) -> None:
+        """Run then(), after asking when a form holds changes that would be lost."""
+        if isinstance(self.screen, ConfirmDialog):
+            return  # already asking
+        forms = unsaved_forms(self.screen_stack)
+        if not forms:
+            then()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        question = f"有一张表还没有保存。现在{verb}，已填写的内容会丢失。"
+        self.push_screen(ConfirmDialog(question, yes=f"不保存，{verb}", no="继续填写"), callback=answered)
 
     def action_members(self) -> None:
         from clerk.tui.members.member_list import MemberListScreen

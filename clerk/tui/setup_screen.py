@@ -12,9 +12,10 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 from clerk.registry import setup
 from clerk.store.store import ServiceError
 from clerk.tui.app import ClerkApp
+from clerk.tui.widgets import GuardedForm
 
 
-class SetupScreen(Screen[None]):
+class SetupScreen(GuardedForm, Screen[None]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("ctrl+s", "save", "保存")]
@@ -43,6 +44,7 @@ class SetupScreen(Screen[None]):
     def on_mount(self) -> None:
         # The scroll container is focusable too and would take the focus: typing must go to the code.
         self.query_one("#code", Input).focus()
+        self.call_after_refresh(self.remember_form)
 
     def _values(self) -> tuple[str, str, str]:
         return tuple(self.query_one(f"#{k}", Input).value for k in ("code", "name", "clerk"))  # type: ignore[return-value]

@@ -6,51 +6,17 @@ from __future__ import annotations
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
 
 from clerk.importing import batches as import_batches
 from clerk.importing import error_report as import_report
 from clerk.spreadsheets import columns
 from clerk.store.store import ServiceError
 from clerk.tui.app import ClerkApp
+from clerk.tui.widgets import ConfirmDialog
 from clerk.tui.workers import run_job
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    app = getters.app(ClerkApp)
-
-    BINDINGS = [Binding("escape", "no", "取消")]
-    DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
-    ConfirmDialog > Vertical { width: 64; height: auto; border: thick $error; background: $panel; padding: 1 2; }
-    ConfirmDialog Horizontal { height: auto; margin-top: 1; }
-    ConfirmDialog Button { margin-right: 2; }
-    """
-
-    def __init__(self, question: str, yes: str = "确定"):
-        super().__init__()
-        self.question = question
-        self.yes = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.question)
-            with Horizontal():
-                yield Button(self.yes, id="yes", variant="error")
-                yield Button("取消", id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    @on(Button.Pressed, "#yes")
-    def _yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#no")
-    def action_no(self) -> None:
-        self.dismiss(False)
 
 
 class BatchHistoryScreen(Screen[None]):

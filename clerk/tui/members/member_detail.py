@@ -1,4 +1,5 @@
-"""Member detail: the full record (full ID number only here), status changes, change history."""
+"""Member detail: the full record (full ID number only here), status changes, deletion of a record
+entered by mistake, and the change history (each change wrapped onto as many lines as it needs)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from clerk.registry import members
 from clerk.store.store import ServiceError
@@ -48,12 +49,10 @@ class MemberDetailScreen(Screen[None]):
         Binding("e", "edit", "修改"),
         Binding("s", "status", "状态变更"),
         Binding("t", "transfer", "转接"),
+        Binding("d", "delete", "删除"),
         Binding("p", "print_form", "打印登记表"),
         Binding("c", "print_card", "打印会员证"),
     ]
-    DEFAULT_CSS = """
-    MemberDetailScreen #history { height: auto; max-height: 12; }
-    """
 
     def __init__(self, member_id: int):
         super().__init__()
@@ -67,9 +66,7 @@ class MemberDetailScreen(Screen[None]):
             yield Static("所在工会经历", classes="title")
             yield Static("", id="orgs")
             yield Static("修改记录", classes="title")
-            table: DataTable[str] = DataTable(id="history", cursor_type="row")
-            table.add_columns("时间", "经办人", "内容")
-            yield table
+            yield Static("", id="history")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -100,10 +97,7 @@ class MemberDetailScreen(Screen[None]):
             grid.add_row(label, str(value) if value not in (None, "") else "—")
         self.query_one("#record", Static).update(grid)
         self.query_one("#orgs", Static).update(org_history_table(store, self.member_id))
-        table = self.query_one("#history", DataTable)
-        table.clear()
-        for change in reversed(members.history(store, self.member_id)):
-            table.add_row(change.at.replace("T", " "), change.clerk, change.summary)
+        self.query_one("#history", Static).update(history_table(members.history(store, self.member_id)))
 
     def _leave(self) -> None:
         self.dismiss()
@@ -121,19 +115,25 @@ class MemberDetailScreen(Screen[None]):
     def action_status(self) -> None:
         from clerk.tui.members.status_dialog import StatusDialog
 
-        def apply(result: tuple[str, str] | None) -> None:
-            if result is None:
-                return
-            try:
-                members.change_status(self.app.store, self.member_id, *result)
-            except ServiceError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify(f"状态已改为 {result[0]}。")
-            self.refresh_record()
+        def changed(done: bool | None) -> None:
+            if done:
+                self.notify(f"状态已改为“{members.get(self.app.store, self.member_id)['status']}”。")
+                self.refresh_record()
 
-        current = members.get(self.app.store, self.member_id)["status"]
-        self.app.push_screen(StatusDialog(current), callback=apply)
+        self.app.push_screen(StatusDialog(self.member_id), callback=changed)
+
+    def action_delete(self) -> None:
+        from clerk.tui.members.delete_dialog import DeleteDialog
+
+        name = members.get(self.app.store, self.member_id)["name"]
+
+        def deleted(done: bool | None) -> None:
+            if done:
+                self.notify(f"已删除 {name} 的记录。")
+                self.leaving = True
+                self.dismiss()
+
+        self.app.push_screen(DeleteDialog(self.member_id), callback=deleted)
 
     def action_print_form(self) -> None:
         self._print("入会登记表", printouts.form_job(self.member_id))
@@ -159,3 +159,14 @@ class MemberDetailScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def history_table(changes: list[members.Change]) -> Table:
+    """Newest first; a long change wraps instead of being cut at the screen's edge."""
+    table = Table(box=None, padding=(0, 1, 0, 0), show_header=True, header_style="bold", expand=True)
+    table.add_column("时间", no_wrap=True)
+    table.add_column("经办人", no_wrap=True, max_width=10)
+    table.add_column("内容", ratio=1, overflow="fold")
+    for change in reversed(changes):
+        table.add_row(change.at.replace("T", " ")[:16], change.clerk, change.summary)
+    return table

@@ -16,7 +16,7 @@ from clerk.registry import members
 from clerk.store.store import ServiceError
 from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_picker import OrgField
-from clerk.tui.widgets import PinyinField
+from clerk.tui.widgets import Choice, GuardedForm, PinyinField
 from clerk.tui.widgets.pinyin_field import PICK_HINT
 
 TEXT_FIELDS = (
@@ -36,7 +36,7 @@ SELECT_FIELDS = (
 FLAGS = (("migrant", "农民工"), ("mutual_aid", "参加职工互助保障"), ("hardship", "困难职工"))
 
 
-class MemberFormScreen(Screen[int | None]):
+class MemberFormScreen(GuardedForm, Screen[int | None]):
     """Returns the saved member's id on dismiss (None when cancelled)."""
 
     app = getters.app(ClerkApp)
@@ -99,7 +99,7 @@ class MemberFormScreen(Screen[int | None]):
             for key, label, options in SELECT_FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(label)
-                    yield Select(
+                    yield Choice(
                         [(o, o) for o in options], id=key, prompt="（未选择）", value=values.get(key) or Select.NULL
                     )
                 yield Static("", id=f"{key}-error", classes="error")
@@ -114,6 +114,7 @@ class MemberFormScreen(Screen[int | None]):
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
         self._validate()
+        self.call_after_refresh(self.remember_form)
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {key: self.query_one(f"#{key}", Input).value for key, _, _ in TEXT_FIELDS}
@@ -199,5 +200,5 @@ class MemberFormScreen(Screen[int | None]):
         self.dismiss(saved)
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

@@ -18,7 +18,7 @@ from clerk.registry import members, transfers
 from clerk.store.store import ServiceError, Store
 from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_picker import OrgField
-from clerk.tui.widgets import PinyinField
+from clerk.tui.widgets import GuardedForm, PinyinField
 
 
 def org_history_table(store: Store, member_id: int) -> Table:
@@ -32,7 +32,7 @@ def org_history_table(store: Store, member_id: int) -> Table:
     return table
 
 
-class TransferDialog(ModalScreen[bool]):
+class TransferDialog(GuardedForm, ModalScreen[bool]):
     """Dismisses True when the member was transferred."""
 
     app = getters.app(ClerkApp)
@@ -94,6 +94,10 @@ class TransferDialog(ModalScreen[bool]):
             hint = "如是从外乡镇转回，请用命令面板里的“外乡镇转入”。" if status == "转出" else ""
             self.query_one("#error", Static).update(f"该会员现在的状态是“{status}”，只有在册会员才能转接。{hint}")
             self.query_one("#ok", Button).disabled = True
+        self.call_after_refresh(self.remember_form)
+
+    def cancelled_result(self) -> bool:
+        return False
 
     @property
     def outgoing(self) -> bool:
@@ -126,5 +130,5 @@ class TransferDialog(ModalScreen[bool]):
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

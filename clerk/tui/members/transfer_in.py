@@ -18,6 +18,7 @@ from clerk.registry import transfers
 from clerk.store.store import ServiceError
 from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_picker import OrgField
+from clerk.tui.widgets import GuardedForm
 
 FIELDS = (
     ("id_number", "身份证号 *", "18 位"),
@@ -31,7 +32,7 @@ FIELDS = (
 )
 
 
-class TransferInScreen(Screen[int | None]):
+class TransferInScreen(GuardedForm, Screen[int | None]):
     """Dismisses with the member's id after a transfer in (None when cancelled)."""
 
     app = getters.app(ClerkApp)
@@ -77,6 +78,7 @@ class TransferInScreen(Screen[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#id_number", Input).focus()
+        self.call_after_refresh(self.remember_form)
 
     def _value(self, key: str) -> str:
         return self.query_one(f"#{key}", Input).value
@@ -127,5 +129,5 @@ class TransferInScreen(Screen[int | None]):
         self.dismiss(outcome.member_id)
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

@@ -16,9 +16,10 @@ from clerk.registry import organisations, transfers
 from clerk.store.store import ServiceError
 from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_picker import OrgField
+from clerk.tui.widgets import GuardedForm
 
 
-class DissolveDialog(ModalScreen[bool]):
+class DissolveDialog(GuardedForm, ModalScreen[bool]):
     """Dismisses True when the organisation was dissolved."""
 
     app = getters.app(ClerkApp)
@@ -65,6 +66,10 @@ class DissolveDialog(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#target" if self.live else "#date").focus()
+        self.call_after_refresh(self.remember_form)
+
+    def cancelled_result(self) -> bool:
+        return False
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
@@ -84,5 +89,5 @@ class DissolveDialog(ModalScreen[bool]):
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

@@ -17,6 +17,7 @@ from clerk.registry import organisations
 from clerk.store.store import ServiceError
 from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_picker import OrgField
+from clerk.tui.widgets import Choice, GuardedForm
 
 TEXT_FIELDS = (
     ("name", "工会名称 *", "如 某某有限公司工会"),
@@ -44,7 +45,7 @@ ORDER = (
 )
 
 
-class OrgFormScreen(Screen[int | None]):
+class OrgFormScreen(GuardedForm, Screen[int | None]):
     """Dismisses with the saved organisation's id (None when cancelled)."""
 
     app = getters.app(ClerkApp)
@@ -99,7 +100,7 @@ class OrgFormScreen(Screen[int | None]):
                     elif key in selects:
                         label, options = selects[key]
                         yield Label(label)
-                        yield Select(
+                        yield Choice(
                             [(o, o) for o in options], id=key, prompt="（未选择）", value=values.get(key) or Select.NULL
                         )
                     else:
@@ -122,6 +123,7 @@ class OrgFormScreen(Screen[int | None]):
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
         self._validate()
+        self.call_after_refresh(self.remember_form)
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {key: self.query_one(f"#{key}", Input).value for key, _, _ in TEXT_FIELDS}
@@ -179,8 +181,8 @@ class OrgFormScreen(Screen[int | None]):
         self.dismiss(saved)
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
 
 
 def _child_kind(parent_kind: str) -> str:

@@ -2,6 +2,10 @@
 
 OrgPickerScreen is the searchable list; OrgField is the one-line form field that opens it
 (enter, or just start typing) and holds the chosen organisation's id in `.value`.
+
+One field opens one picker, whatever arrives: an input method commits a word as a burst of keys,
+and a paste may arrive as keys too, so keys that reach the field while its picker is open (they
+were on their way before the picker took the focus) go into that picker's search box, in order.
 """
 
 from __future__ import annotations
@@ -76,6 +80,15 @@ class OrgPickerScreen(ModalScreen[Picked | None]):
         query.focus()
         query.cursor_position = len(self.initial)
 
+    def type_text(self, text: str) -> None:
+        """Add text at the end of the search (keys and pastes that reached the field first)."""
+        if not self.is_mounted:
+            self.initial += text
+            return
+        query = self.query_one("#query", Input)
+        query.cursor_position = len(query.value)
+        query.insert_text_at_cursor(text)
+
     @on(Input.Changed, "#query")
     def _typed(self, event: Input.Changed) -> None:
         self._fill(event.value)
@@ -100,6 +113,10 @@ class OrgPickerScreen(ModalScreen[Picked | None]):
     def on_key(self, event: events.Key) -> None:
         # Arrow keys move in the list while the cursor stays in the search box.
         box = self.query_one(OptionList)
+        if _typed_text(event) and not self.query_one("#query", Input).has_focus:
+            event.stop()  # arrived before the search box had the focus
+            self.type_text(_typed_text(event))
+            return
         if self.query_one("#query", Input).has_focus and event.key in ("down", "up", "pagedown", "pageup"):
             getattr(
                 box,
@@ -111,6 +128,11 @@ class OrgPickerScreen(ModalScreen[Picked | None]):
                 }[event.key],
             )()
             event.stop()
+
+    def on_paste(self, event: events.Paste) -> None:
+        if not self.query_one("#query", Input).has_focus:
+            event.stop()
+            self.type_text(" ".join(event.text.split()))
 
     @on(Input.Submitted, "#query")
     def _submitted(self) -> None:
@@ -176,6 +198,7 @@ class OrgField(Widget, can_focus=True):
         self.allow_none = allow_none
         self.exclude = exclude or set()
         self._name = ""
+        self.picker: OrgPickerScreen | None = None  # the one open picker of this field
 
     def on_mount(self) -> None:
         self._name = self._lookup(self.value)
@@ -199,24 +222,43 @@ class OrgField(Widget, can_focus=True):
         return Text("（未选择）回车或直接输入名称来选择", style="dim")
 
     def action_pick(self, query: str = "") -> None:
+        if self.picker is not None:
+            self.picker.type_text(query)
+            return
+
         def chosen(picked: Picked | None) -> None:
+            self.picker = None
             if picked is not None:
                 self.value = picked.org_id
             self.focus()
 
-        picker = OrgPickerScreen(
+        self.picker = OrgPickerScreen(
             self.title, query=query, allow_none=self.allow_none, exclude=self.exclude, none_label=self.none_label
         )
-        self.app.push_screen(picker, callback=chosen)
+        self.app.push_screen(self.picker, callback=chosen)
 
     def action_clear(self) -> None:
         if self.allow_none:
             self.value = None
 
     def on_key(self, event: events.Key) -> None:
-        if event.is_printable and event.character and event.character.strip():
+        text = _typed_text(event)
+        if text:
             event.stop()
-            self.action_pick(event.character)
+            self.action_pick(text)
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        text = " ".join(event.text.split())
+        if text:
+            self.action_pick(text)
 
     def on_click(self) -> None:
         self.action_pick()
+
+
+def _typed_text(event: events.Key) -> str:
+    """The text a key types (a character of a burst from an input method included), or ""."""
+    if event.is_printable and event.character and event.character.strip():
+        return event.character
+    return ""
