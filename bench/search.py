@@ -114,7 +114,7 @@ _KEYS: dict[str, dict[str, str]] = {}  # name -> pinyin keys, per worker process
 
 def _chunk(args: tuple[int, int, int, str]) -> list[tuple[dict, tuple[str, ...]]]:
     """Generate `count` members (as members.register would store them) and their name grams."""
-    from clerk.domain import names
+    from clerk.domain import checker, names
     from clerk.registry import demo, members
     from clerk.store.store import new_uid
 
@@ -129,8 +129,9 @@ def _chunk(args: tuple[int, int, int, str]) -> list[tuple[dict, tuple[str, ...]]
     for person in demo.generate_people(rng, count, date.fromisoformat(today)):
         person["name"] = rng.choices(demo.SURNAMES, cum_weights=surname_cum)[0] + person["name"][1:]
         person["org_id"] = rng.choices(org_ids, cum_weights=org_cum)[0]
-        clean, errors = members.check(person)
-        assert not errors, (person, errors)
+        checked = checker.check_member(person)
+        assert checked.ok, (person, checked.errors)
+        clean = checked.values
         name = clean["name"]
         keys = _KEYS.get(name)
         if keys is None:

@@ -9,6 +9,7 @@ import pytest
 from conftest import make_id
 from rich.console import Console
 
+from clerk.domain import checker
 from clerk.registry import members
 from clerk.reports import dashboard
 from clerk.store.store import Store, new_uid, now
@@ -42,6 +43,7 @@ def freeze_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dashboard, "date", FixedDate)
     monkeypatch.setattr(members, "date", FixedDate)
     monkeypatch.setattr(status_dialog, "date", FixedDate)
+    monkeypatch.setattr(checker, "date", FixedDate)
 
 
 def add_org(store: Store, name: str) -> int:

@@ -10,6 +10,7 @@ import pytest
 from conftest import UNIT, make_id
 
 from clerk.domain import idcard
+from clerk.domain.checker import check_member
 from clerk.registry import members, search
 from clerk.reports import dashboard
 from clerk.store.store import ServiceError, Store, new_uid, now
@@ -133,9 +134,9 @@ def test_every_error_of_a_form_is_reported_at_once(store):
 
 
 def test_check_reports_without_writing(store, person):
-    clean, errors = members.check({**person, "phone": "12"})
-    assert errors == {"phone": "手机号应为 11 位，以 13-19 开头，现在是 2 位。"}
-    assert clean["id_number"] == person["id_number"]
+    checked = check_member({**person, "phone": "12"})
+    assert checked.errors == {"phone": "手机号应为 11 位，以 13-19 开头，现在是 2 位。"}
+    assert checked.values["id_number"] == person["id_number"]
     assert count(store, "members") == 0
 
 

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
 # Separators clerks and spreadsheets put inside IDs: spaces, dashes, a leading apostrophe.
 _JUNK = re.compile(r"[\s\-‐‑–—_'’‘`\"“”]")
+_CANONICAL = re.compile(r"[0-9]{17}[0-9X]")  # ASCII only: str.isdigit() takes ٣ too
 
 
 class InvalidId(ValueError):
@@ -48,8 +49,7 @@ def kind_of(number: str) -> str:
     return RESIDENT_ID
 
 
-@dataclass(frozen=True)
-class IdInfo:
+class IdInfo(NamedTuple):  # made once per roster row: a named tuple costs far less to make than a dataclass
     number: str
     gender: str
     birth_date: date
@@ -96,6 +96,25 @@ def parse(raw: object, *, kind: str | None = None, today: date | None = None) ->
 
     kind, when given, is the document the clerk or roster says it is; it must agree with the number.
     """
+    # Most numbers arrive canonical (18 ASCII characters): they skip normalising.
+    number = raw if type(raw) is str and len(raw) == 18 and _CANONICAL.fullmatch(raw) else _shape(raw)
+    born = _birth_date(number[6:14])
+    if born is None:
+        raise InvalidId(f"身份证号码中的出生日期 {number[6:14]} 不存在。")
+    today = today or date.today()
+    if born > today or born.year < 1900:
+        raise InvalidId(f"身份证号码中的出生日期 {born:%Y-%m-%d} 不合理。")
+    if number[17] != ric.calc_check_digit(number):
+        raise InvalidId("身份证号码校验位不对，可能有数字录错了，请核对原件。")
+    gender = "男" if int(number[16]) % 2 else "女"
+    found = kind_of(number)
+    if kind and kind != found:
+        raise InvalidId(f"证件类型填的是{kind}，但这个号码是{found}的号码。请核对证件类型或号码。")
+    return IdInfo(number, gender, born, number[:6] if found == RESIDENT_ID else "", found)
+
+
+def _shape(raw: object) -> str:
+    """The normalized number, if it has the shape of an 18-character ID; raise InvalidId."""
     number = normalize(raw)
     if not number:
         raise InvalidId("身份证号码不能为空。")
@@ -103,24 +122,18 @@ def parse(raw: object, *, kind: str | None = None, today: date | None = None) ->
         raise InvalidId("这是 15 位的旧身份证号码，已停止使用。请填写 18 位的新号码（见本人现行身份证）。")
     if len(number) != 18:
         raise InvalidId(f"身份证号码应为 18 位，现在是 {len(number)} 位。")
-    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):  # ASCII only: str.isdigit() takes ٣ too
+    if not _CANONICAL.fullmatch(number):
         raise InvalidId("身份证号码只能由数字组成，最后一位可以是 X。")
+    return number
+
+
+@lru_cache(maxsize=65536)
+def _birth_date(digits: str) -> date | None:
+    """The date in an ID's 8 birth digits (as stdnum's get_birth_date reads it), None if none."""
     try:
-        born = ric.get_birth_date(number)
+        return ric.get_birth_date(f"000000{digits}0000")
     except ValidationError:
-        raise InvalidId(f"身份证号码中的出生日期 {number[6:14]} 不存在。") from None
-    today = today or date.today()
-    if born > today or born.year < 1900:
-        raise InvalidId(f"身份证号码中的出生日期 {born:%Y-%m-%d} 不合理。")
-    expected = ric.calc_check_digit(number)
-    if number[17] != expected:
-        raise InvalidId("身份证号码校验位不对，可能有数字录错了，请核对原件。")
-    gender = "男" if int(number[16]) % 2 else "女"
-    found = kind_of(number)
-    if kind and kind != found:
-        raise InvalidId(f"证件类型填的是{kind}，但这个号码是{found}的号码。请核对证件类型或号码。")
-    region = number[:6] if found == RESIDENT_ID else ""
-    return IdInfo(number=number, gender=gender, birth_date=born, region_code=region, kind=found)
+        return None
 
 
 def is_valid(raw: object) -> bool:

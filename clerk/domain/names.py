@@ -21,7 +21,14 @@ def normalize(raw: object) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+# Most names a roster or a sync file brings: two to four Chinese characters, nothing to normalize.
+_PLAIN = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+
 def parse(raw: object) -> str:
+    """The name as stored; raise InvalidName with a Chinese message."""
+    if type(raw) is str and _PLAIN.fullmatch(raw):
+        return raw  # every rule below leaves a plain name as it is: keep this true when adding rules
     name = normalize(raw)
     if not name:
         raise InvalidName("姓名不能为空。")

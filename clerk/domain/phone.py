@@ -27,6 +27,8 @@ def normalize(raw: object) -> str:
 
 def parse(raw: object) -> str:
     """Return the canonical phone ('' for empty); raise InvalidPhone with a Chinese message."""
+    if type(raw) is str and len(raw) == 11 and _MOBILE.fullmatch(raw):
+        return raw  # already canonical: most numbers of a roster
     text = normalize(raw)
     if not text:
         return ""

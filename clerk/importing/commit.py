@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clerk.domain import choices
-from clerk.importing.check import PinyinKeys
+from clerk.importing.pinyin import PinyinKeys
 from clerk.importing.plan import NEW_COLUMNS, Plan, no_cyclic_gc
 from clerk.importing.scan import Progress, _previous
 from clerk.registry import members

@@ -1,4 +1,4 @@
-"""Roster cell values turned into what the member form accepts, before members.check sees them.
+"""Roster cell values turned into what the member form accepts, before the row checker (clerk.domain.checker) sees them.
 
 Employers write 是/√/Y for yes, 快递小哥 for 快递员, 2024年3月 for a join date and let Excel store
 IDs and phones as numbers. Each function here takes one raw cell and returns the form value,
@@ -106,6 +106,7 @@ EMPLOYMENT_FORM = {
     "其它": "其他",
 }
 _EXCEL_EPOCH = date(1899, 12, 30)
+_WRITTEN_AS_NUMBER = re.compile(r"\s*[0-9]\.[0-9]+[eE]\+?1[4-9]\s*")
 
 
 def _key(text: str) -> str:
@@ -117,7 +118,9 @@ def text(raw: object) -> str:
 
 
 def id_cell(raw: object) -> tuple[object, str | None]:
-    """(value for members.check, reason to reject the row). Numbers that lost digits are refused."""
+    """(value for the row checker, reason to reject the row). Numbers that lost digits are refused."""
+    if type(raw) is str and raw[:1].isdigit() and "e" not in raw and "E" not in raw:
+        return raw, None  # the usual cell: nothing to undo
     if lost_digits(raw):
         return None, LOST_DIGITS
     if is_number(raw):
@@ -127,12 +130,14 @@ def id_cell(raw: object) -> tuple[object, str | None]:
     value = raw
     if value[:2] == '="' and value.endswith('"'):  # ="440..." is how exports keep a number as text
         value = value[2:-1]
-    if re.fullmatch(r"\s*[0-9]\.[0-9]+[eE]\+?1[4-9]\s*", value):  # 4.40301E+17 written out as text
+    if _WRITTEN_AS_NUMBER.fullmatch(value):  # 4.40301E+17 written out as text
         return None, LOST_DIGITS
     return value, None
 
 
 def phone_cell(raw: object) -> object:
+    if type(raw) is str and raw[:1].isdigit() and raw[-1:].isdigit():
+        return raw  # the usual cell: no spaces around, no ="..."
     if is_number(raw):
         return number_text(raw)  # type: ignore[arg-type]
     value = text(raw)

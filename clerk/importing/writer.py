@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import clerk
-from clerk.importing.check import PinyinKeys
+from clerk.importing.pinyin import PinyinKeys
 from clerk.importing.commit import (
     BULK,
     EarlyBackup,

@@ -3,57 +3,19 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from clerk.domain import choices, idcard, names, phone
+from clerk.domain import checker, choices, idcard, names
 from clerk.store.store import ServiceError, Store, new_uid, now
 
-# The fields a clerk fills in; everything else on a member is derived or kept by the program.
-FORM_FIELDS = (
-    "name",
-    "id_number",
-    "phone",
-    "ethnicity",
-    "org_id",
-    "job",
-    "employment_form",
-    "migrant",
-    "new_form",
-    "joined_on",
-    "card_no",
-    "mutual_aid",
-    "hardship",
-    "notes",
-)
-FLAG_FIELDS = ("migrant", "mutual_aid", "hardship")
-
-LABELS = {
-    "name": "姓名",
-    "id_number": "身份证号",
-    "gender": "性别",
-    "birth_date": "出生日期",
-    "birthplace_code": "籍贯地区码",
-    "phone": "手机/电话",
-    "ethnicity": "民族",
-    "org_id": "所在工会",
-    "org_uid": "所在工会",
-    "job": "岗位/工种",
-    "employment_form": "用工形式",
-    "migrant": "农民工",
-    "new_form": "新就业形态",
-    "joined_on": "入会日期",
-    "card_no": "会员证号",
-    "mutual_aid": "互助保障",
-    "hardship": "困难职工",
-    "notes": "备注",
-    "status": "会员状态",
-    "status_note": "状态说明",
-}
+# The fields a clerk fills in, their labels: the row checker's (clerk.domain.checker).
+FORM_FIELDS = checker.FIELDS
+FLAG_FIELDS = checker.FLAG_FIELDS
+LABELS = checker.LABELS
 
 # Columns a journal snapshot leaves out: search keys are derived and timestamps are in the entry.
 _NOT_JOURNALED = ("name_pinyin", "name_initials", "created_at", "updated_at")
@@ -91,88 +53,6 @@ def derive(id_number: str) -> Derived | None:
     except idcard.InvalidId:
         return None
     return Derived(info.gender, info.birth_date, info.region_code, info.region_name)
-
-
-def _date(raw: str, label: str) -> str:
-    text = raw.strip().replace("/", "-").replace(".", "-")
-    m = re.fullmatch(r"(\d{4})-?(\d{1,2})-?(\d{1,2})", text)
-    try:
-        if not m:
-            raise ValueError
-        value = date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        raise ValueError(f"{label}格式应为 年-月-日，如 2024-03-01。") from None
-    if value > date.today():
-        raise ValueError(f"{label}不能晚于今天。")
-    return value.isoformat()
-
-
-def check(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Validate raw form values. Returns (clean values, field -> Chinese error)."""
-    clean: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-
-    def text(key: str) -> str:
-        value = fields.get(key)
-        return "" if value is None else str(value).strip()
-
-    try:
-        clean["name"] = names.parse(fields.get("name"))
-    except names.InvalidName as exc:
-        errors["name"] = str(exc)
-    try:
-        info = idcard.parse(fields.get("id_number"))
-        clean.update(
-            id_number=info.number,
-            gender=info.gender,
-            birth_date=info.birth_date.isoformat(),
-            birthplace_code=info.region_code,
-        )
-    except idcard.InvalidId as exc:
-        errors["id_number"] = str(exc)
-    try:
-        clean["phone"] = phone.parse(fields.get("phone")) or None
-    except phone.InvalidPhone as exc:
-        errors["phone"] = str(exc)
-
-    ethnicity = text("ethnicity")
-    if ethnicity and ethnicity not in choices.ETHNICITIES:
-        if ethnicity + "族" in choices.ETHNICITIES:
-            ethnicity += "族"
-        else:
-            errors["ethnicity"] = "民族名称不在 56 个民族之列，请从列表中选择。"
-    clean["ethnicity"] = ethnicity or None
-
-    form = text("employment_form")
-    if form and form not in choices.EMPLOYMENT_FORMS:
-        errors["employment_form"] = "用工形式请从列表中选择：" + "、".join(choices.EMPLOYMENT_FORMS)
-    clean["employment_form"] = form or None
-
-    new_form = text("new_form")
-    if new_form and new_form not in choices.NEW_FORM_CATEGORIES:
-        errors["new_form"] = "新就业形态类别请从列表中选择：" + "、".join(choices.NEW_FORM_CATEGORIES)
-    clean["new_form"] = new_form or None
-
-    joined = text("joined_on")
-    if joined:
-        try:
-            clean["joined_on"] = _date(joined, "入会日期")
-        except ValueError as exc:
-            errors["joined_on"] = str(exc)
-    else:
-        clean["joined_on"] = date.today().isoformat()
-
-    org = fields.get("org_id")
-    try:
-        clean["org_id"] = int(org) if org not in (None, "") else None
-    except (TypeError, ValueError):
-        clean["org_id"] = None
-        errors["org_id"] = "所在工会编号应为数字，请从列表中选择。"
-    for key in ("job", "card_no", "notes"):
-        clean[key] = text(key) or None
-    for key in FLAG_FIELDS:
-        clean[key] = 1 if fields.get(key) in (True, 1, "1", "是", "true", "True") else 0
-    return clean, errors
 
 
 def _search_keys(name: str) -> dict[str, str]:
@@ -226,9 +106,10 @@ def _check_org(store: Store, org_id: int | None) -> None:
 
 def register(store: Store, fields: Mapping[str, Any]) -> int:
     """Register a new member; returns its id. Raises InvalidMember or DuplicateMember."""
-    clean, errors = check(fields)
-    if errors:
-        raise InvalidMember(errors)
+    checked = checker.check_member(fields)
+    if not checked.ok:
+        raise InvalidMember(dict(checked.errors))
+    clean = checked.values
     with store.write():
         existing = find_by_id_number(store, clean["id_number"])
         if existing:
@@ -296,9 +177,10 @@ def _update(store: Store, member_id: int, changes: dict[str, Any]) -> dict[str, 
 
 def update(store: Store, member_id: int, fields: Mapping[str, Any]) -> dict[str, Any]:
     """Edit a member from form values; returns what changed ({} when nothing did)."""
-    clean, errors = check(fields)
-    if errors:
-        raise InvalidMember(errors)
+    checked = checker.check_member(fields)
+    if not checked.ok:
+        raise InvalidMember(dict(checked.errors))
+    clean = checked.values
     with store.write():
         other = find_by_id_number(store, clean["id_number"])
         if other and other["id"] != member_id:
@@ -318,7 +200,7 @@ def change_status(store: Store, member_id: int, status: str, note: str = "", on:
         raise ServiceError("转出时请写明转往哪个单位或乡镇。")
     if on is not None:
         try:
-            note = f"{_date(on, '日期')} {note.strip()}"
+            note = f"{checker.day(on, '日期', date.today())} {note.strip()}"
         except ValueError as exc:
             raise ServiceError(str(exc)) from None
     with store.write():

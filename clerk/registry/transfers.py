@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from clerk.domain import choices, dates, idcard, names
+from clerk.domain import checker, choices, dates, idcard, names
 from clerk.domain import organisation as org_rules
 from clerk.registry import members
 from clerk.store.store import ServiceError, Store, new_uid, now
@@ -202,7 +202,7 @@ def transfer_in(
             member_id = existing["id"]
             when = _on(on, existing)
             changes: dict[str, Any] = {"status": choices.LIVE, "status_note": None, "org_id": target["id"]}
-            clean, _ = members.check({**members.form_values(existing), **_given(fields)})
+            clean = checker.check_member({**members.form_values(existing), **_given(fields)}).values
             for key in ("phone", "job", "employment_form", "new_form", "card_no"):
                 if _given(fields).get(key) not in (None, ""):
                     changes[key] = clean[key]

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
-from clerk.domain import choices
+from clerk.domain import checker, choices
 from clerk.registry import members
 from clerk.store.store import ServiceError
 from clerk.tui.app import ClerkApp
@@ -135,7 +135,7 @@ class MemberFormScreen(GuardedForm, Screen[int | None]):
 
     def _validate(self, show_all: bool = False) -> dict[str, str]:
         values = self.values()
-        _, errors = members.check(values)
+        errors = dict(checker.check_member(values).errors)
         for key in [k for k, _, _ in TEXT_FIELDS] + [k for k, _, _ in SELECT_FIELDS]:
             shown = show_all or (key in self.touched and bool(values.get(key)))
             message = errors.get(key, "") if shown else ""
