@@ -7,7 +7,7 @@ from conftest import make_id
 from sample import notifications, rendered, sample, wait_until  # noqa: F401  (fixture)
 from textual import events
 
-from clerk.domain import pinyin_input
+from clerk.domain import checker, pinyin_input
 from clerk.registry import members
 from clerk.tui.app import make_app
 from clerk.tui.home import HomeScreen
@@ -154,15 +154,15 @@ async def test_the_row_sits_under_the_field_at_80x24_and_goes_with_the_focus(sto
 
 async def test_a_refused_latin_name_points_to_the_candidates(store, monkeypatch):
     """The name rules (clerk.domain.names) refuse Latin letters for a mainland ID; the form adds how to pick."""
-    real_check = members.check
+    real_check = checker.check_member
 
     def check(values):
-        ok, errors = real_check(values)
+        checked = real_check(values)
         if values["name"] == "zhangsan":
-            errors["name"] = "姓名是拼音或外文字母。"
-        return ok, errors
+            checked.errors = {**checked.errors, "name": "姓名是拼音或外文字母。"}
+        return checked
 
-    monkeypatch.setattr(members, "check", check)
+    monkeypatch.setattr(checker, "check_member", check)
     app = make_app(store.path, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_form(pilot)
