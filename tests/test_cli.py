@@ -254,6 +254,54 @@ def test_member_show_of_a_huge_number_or_an_unknown_id_is_no_such_member(set_up_
     assert "没有这个会员" in refused(clerk("--db", str(set_up_db), "member", "show", ref))
 
 
+def test_member_delete_asks_first_keeps_the_record_in_the_journal_and_hides_it(set_up_db):
+    number = make_id(seq=3)
+    ok(clerk("--db", str(set_up_db), "member", "add", "--name", "王五", "--id-number", number))
+    assert "原因" in refused(clerk("--db", str(set_up_db), "member", "delete", number, "--reason", " ", "--yes"))
+    assert "已取消" in refused(
+        clerk("--db", str(set_up_db), "member", "delete", number, "--reason", "重复录入", input="n\n")
+    )
+    out = ok(clerk("--db", str(set_up_db), "member", "delete", number, "--reason", "重复录入", input="y\n"))
+    assert "王五" in out and idcard.mask(number) in out and "重复录入" in out
+    assert "共 0 人" in ok(clerk("--db", str(set_up_db), "member", "list"))
+    assert "没有这个会员" in refused(clerk("--db", str(set_up_db), "member", "show", number))
+    conn = sqlite3.connect(set_up_db)
+    try:
+        deleted_at, notes = conn.execute("SELECT deleted_at, notes FROM members").fetchone()
+        assert deleted_at and "删除原因：重复录入" in notes
+        assert conn.execute("SELECT op FROM journal ORDER BY seq DESC LIMIT 1").fetchone() == ("delete",)
+    finally:
+        conn.close()
+
+
+def test_member_status_left_and_deceased_with_date_and_reason(set_up_db):
+    a, b = make_id(seq=4), make_id(seq=5)
+    ok(clerk("--db", str(set_up_db), "member", "add", "--name", "赵六", "--id-number", a))
+    ok(clerk("--db", str(set_up_db), "member", "add", "--name", "钱七", "--id-number", b))
+    out = ok(
+        clerk("--db", str(set_up_db), "member", "status", a, "退会", "--date", "2026/4/30", "--reason", "本人申请")
+    )
+    assert "由 在册 改为 退会：2026-04-30 本人申请" in out
+    ok(clerk("--db", str(set_up_db), "member", "status", "2", "已故", "--date", "2026-03-02"))
+    conn = sqlite3.connect(set_up_db)
+    try:
+        rows = conn.execute("SELECT name, status, status_note FROM members ORDER BY id").fetchall()
+        assert rows == [("赵六", "退会", "2026-04-30 本人申请"), ("钱七", "已故", "2026-03-02")]
+        assert conn.execute("SELECT count(*) FROM journal WHERE op = 'update'").fetchone() == (2,)
+    finally:
+        conn.close()
+    assert "退会" in ok(clerk("--db", str(set_up_db), "member", "show", a))
+    assert "日期不能晚于今天" in refused(
+        clerk("--db", str(set_up_db), "member", "status", b, "退会", "--date", "2999-01-01")
+    )
+    wrong = clerk("--db", str(set_up_db), "member", "status", b, "转出")
+    assert (
+        wrong.returncode == 2 and "错误：“状态”的值不对：“转出”不是可选的值。可选：在册、退会、已故。" in wrong.stderr
+    )
+    back = ok(clerk("--db", str(set_up_db), "member", "status", a, "在册"))
+    assert "由 退会 改为 在册" in back
+
+
 # -- backup and restore ---------------------------------------------------------------------------
 
 
@@ -341,7 +389,7 @@ def test_every_help_screen_renders():
     for path, _ in [((), main), *all_commands(main)]:
         result = runner.invoke(main, [*path, "--help"])
         assert result.exit_code == 0, (path, result.output)
-        assert "Usage:" in result.output and "-h, --help" in result.output
+        assert "用法：" in result.output and "-h, --help" in result.output
 
 
 def test_member_list_fits_an_80_column_terminal(set_up_db):

@@ -67,7 +67,7 @@ def reopen(db_path: Path) -> Store:
 )
 def test_every_command_has_help(db_path, command):
     output = ok(db_path, *command, "--help")
-    assert "Usage:" in output
+    assert "用法：" in output
     assert len(output.splitlines()) > 3
 
 

@@ -40,10 +40,10 @@ def test_export_merge_and_resolve_from_the_command_line(tmp_path):
 
     listing = _run(paths["500101"], "conflicts", "list")
     assert "同一人在两处在册" in listing.output and "青山镇总工会" in listing.output
-    resolved = _run(paths["500101"], "conflicts", "resolve", "1", "transfer")
+    resolved = _run(paths["500101"], "conflicts", "resolve", "1", "转接")
     assert resolved.exit_code == 0 and "已处理" in resolved.output
     assert "没有待处理的冲突" in _run(paths["500101"], "conflicts", "list").output
-    assert "已处理（transfer）" in _run(paths["500101"], "conflicts", "list", "--all").output
+    assert "已处理（转接）" in _run(paths["500101"], "conflicts", "list", "--all").output
     bad = _run(paths["500101"], "conflicts", "resolve", "1", "district")
     assert bad.exit_code == 1 and "已于" in bad.output
 

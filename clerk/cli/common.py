@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from clerk.cli.chinese import show_error
 from clerk.store.store import Store, open_store
 
 console = Console()
@@ -18,7 +19,7 @@ err_console = Console(stderr=True)
 
 def fail(message: str) -> NoReturn:
     """Print a refusal in Chinese on stderr and stop with exit status 1."""
-    err_console.print(f"[bold red]错误：[/]{message}", highlight=False)
+    show_error(message)
     sys.exit(1)
 
 

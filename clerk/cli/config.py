@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from clerk.cli.chinese import ClerkGroup
+from clerk.cli.chinese import Choices, ClerkGroup
 from clerk.cli.common import console, store_from
 from clerk.store import folders
 
-NAMES = {"imports": folders.IMPORTS, "收件": folders.IMPORTS, "exports": folders.EXPORTS, "导出": folders.EXPORTS}
+NAMES = {folders.IMPORTS: "收件", folders.EXPORTS: "导出"}
 
 
 @click.group(cls=ClerkGroup)
@@ -33,7 +33,7 @@ def config_show(ctx: click.Context) -> None:
 
 
 @config.command("set")
-@click.argument("name", metavar="设置项", type=click.Choice(sorted(NAMES)))
+@click.argument("name", metavar="设置项", type=Choices(NAMES))
 @click.argument("value", metavar="文件夹")
 @click.pass_context
 def config_set(ctx: click.Context, name: str, value: str) -> None:
@@ -43,7 +43,7 @@ def config_set(ctx: click.Context, name: str, value: str) -> None:
     例：clerk config set exports D:/工会/导出
         clerk config set 收件 ""
     """
-    folder = folders.choose(store_from(ctx), NAMES[name], value)
+    folder = folders.choose(store_from(ctx), name, value)
     console.print(f"{folder.label}：{folder.path}（{folder.source_label}）", highlight=False)
     if folder.source == "env":
         console.print(f"注意：环境变量 {folders.ENV[folder.key]} 已指定文件夹，它优先于这里的设置。", highlight=False)

@@ -21,7 +21,7 @@ def hub_group() -> None:
 
 
 @hub_group.command("init")
-@click.option("--into", "url", envvar="CLERK_HUB_URL", required=True, metavar="URL", help=URL_HELP)
+@click.option("--into", "url", envvar="CLERK_HUB_URL", required=True, metavar="地址", help=URL_HELP)
 @click.option("--code", required=True, help="汇总单位代码：市 4 位（如 5001）、省 2 位，或区县 6 位。")
 @click.option("--name", required=True, help="单位名称，如 重庆市总工会。")
 @click.option("--clerk", "clerk_name", required=True, help="经办人姓名（记入每条修改记录）。")
@@ -42,7 +42,7 @@ def hub_init(url: str, code: str, name: str, clerk_name: str) -> None:
 
 
 @hub_group.command("status")
-@click.option("--from", "url", envvar="CLERK_HUB_URL", required=True, metavar="URL", help=URL_HELP)
+@click.option("--from", "url", envvar="CLERK_HUB_URL", required=True, metavar="地址", help=URL_HELP)
 def hub_status(url: str) -> None:
     """汇总库概况：服务器版本、会员数、各单位合并到的序号、待处理冲突。"""
     from clerk.hub import service as hub

@@ -7,6 +7,8 @@ cannot be imported is refused with its Chinese reason and the command exits with
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+from dataclasses import field as default
 from pathlib import Path
 
 import click
@@ -19,7 +21,6 @@ from clerk.importing import batches as import_batches
 from clerk.importing import error_report as import_report
 from clerk.importing import mappings as import_mappings
 from clerk.importing import pipeline as importer
-from clerk.importing.plan import Plan
 from clerk.registry import organisations
 from clerk.spreadsheets import columns
 from clerk.store.store import ServiceError, Store
@@ -89,14 +90,18 @@ def import_command(
     store = store_from(ctx)
     store.require_unit()
     org_id = organisations.find(store, org_ref) if org_ref else None
-    options = importer.Options(org_id=org_id, update_existing=update_existing, match_org_names=not no_org_match)
-    seen = importer.SeenIds()
+    run = ImportRun(
+        options=importer.Options(org_id=org_id, update_existing=update_existing, match_org_names=not no_org_match),
+        dry_run=dry_run,
+        errors_to=errors_to if len(files) == 1 else None,
+        show=show,
+        maps=maps,
+        save_mapping=save_mapping,
+    )
     refused = 0
     for path in files:
         try:
-            _import_one(
-                store, path, options, dry_run, errors_to if len(files) == 1 else None, show, maps, save_mapping, seen
-            )
+            _import_one(store, path, run)
         except ServiceError as exc:
             refused += 1
             err_console.print(f"[bold red]没有导入“{path.name or path}”：[/]{exc}")
@@ -105,21 +110,26 @@ def import_command(
         sys.exit(1)
 
 
-def _import_one(
-    store: Store,
-    path: Path,
-    options: importer.Options,
-    dry_run: bool,
-    errors_to: Path | None,
-    show: int,
-    maps: tuple[str, ...],
-    save_mapping: bool,
-    seen: importer.SeenIds,
-) -> None:
+@dataclass
+class ImportRun:
+    """What the clerk asked of this `clerk import`, the same for every file."""
+
+    options: importer.Options
+    dry_run: bool
+    errors_to: Path | None
+    show: int
+    maps: tuple[str, ...]
+    save_mapping: bool
+    seen: importer.SeenIds = default(default_factory=importer.SeenIds)  # ID numbers across the files
+
+
+def _import_one(store: Store, path: Path, run: ImportRun) -> None:
     console.rule(f"[bold]{path.name}")
     # The backup before the batch is taken while the file is read (on the other core).
     early = (
-        None if dry_run or not path.is_file() else importer.EarlyBackup(store.path, writer=importer.big_roster(path))
+        None
+        if run.dry_run or not path.is_file()
+        else importer.EarlyBackup(store.path, writer=importer.big_roster(path))
     )
     try:
         scan = importer.scan(store, path)
@@ -127,57 +137,78 @@ def _import_one(
         if early is not None:
             early.discard()
         raise
+    outcome = None
     try:
-        _apply_maps(scan, maps)
-        scan.check_usable()
-        _show_scan(scan)
-        if save_mapping:
-            for sheet in scan.usable:
-                import_mappings.save(store, sheet.layout, path.name)  # type: ignore[arg-type]
-            console.print("[green]已保存列对应关系，下次同样表头的文件会自动套用。[/]")
-        if scan.previous and not dry_run:
-            if early is not None:
-                early.discard()
-            prev = scan.previous
-            console.print(
-                f"[yellow]这个文件已于 {prev['created_at'].replace('T', ' ')} 由 {prev['clerk']} 导入过"
-                f"（批次 #{prev['id']}），本次没有任何改动。[/]"
-            )
-            return
-        with progress_bar(console) as bar:
-            checking = bar.add_task("校验", total=scan.estimated_rows)
-            writing = bar.add_task("写入", total=scan.estimated_rows, visible=False)
-
-            def report(stage: str, done: int, total: int | None) -> None:
-                task = checking if stage == "校验" else writing
-                bar.update(task, description=stage, completed=done, total=total, visible=True)
-
-            if dry_run:
-                plan = importer.prepare(store, scan, options, report, seen=seen)
-                bar.stop()
-                _show_plan(plan, show)
-                console.print("[cyan]预览（--dry-run）：没有写入数据库。[/]")
-                if errors_to and plan.rejects:
-                    console.print(f"错误报告：{full_path(import_report.for_plan(store, plan, errors_to))}")
-                return
-            # Checked and written together (rows go in while later ones are checked), one transaction.
-            plan, result = importer.run(store, scan, options, report, early, seen=seen)
-        _show_plan(plan, show)
+        _prepare(store, scan, path, run)
+        if scan.previous and not run.dry_run:
+            _say_imported_before(scan.previous)
+        else:
+            outcome = _check_and_write(store, scan, run, early)
     finally:
         scan.close()
-        if early is not None and early.path is not None and not dry_run:
+        if early is not None and early.path is not None and not run.dry_run:
             early.discard()  # only when commit() did not take it (it refused, or nothing to write)
+    if outcome is not None:
+        _show_result(store, *outcome, run.errors_to)
+
+
+def _prepare(store: Store, scan: importer.FileScan, path: Path, run: ImportRun) -> None:
+    """Apply the clerk's column corrections, refuse an unusable file, show what was found."""
+    _apply_maps(scan, run.maps)
+    scan.check_usable()
+    _show_scan(scan)
+    if run.save_mapping:
+        for sheet in scan.usable:
+            import_mappings.save(store, sheet.layout, path.name)  # type: ignore[arg-type]
+        console.print("[green]已保存列对应关系，下次同样表头的文件会自动套用。[/]")
+
+
+def _say_imported_before(prev: dict) -> None:
+    console.print(
+        f"[yellow]这个文件已于 {prev['created_at'].replace('T', ' ')} 由 {prev['clerk']} 导入过"
+        f"（批次 #{prev['id']}），本次没有任何改动。[/]"
+    )
+
+
+def _check_and_write(
+    store: Store, scan: importer.FileScan, run: ImportRun, early: importer.EarlyBackup | None
+) -> tuple[importer.Plan, importer.Result] | None:
+    """Check every row (and write them, one transaction) under a progress bar; None for a dry run."""
+    with progress_bar(console) as bar:
+        checking = bar.add_task("校验", total=scan.estimated_rows)
+        writing = bar.add_task("写入", total=scan.estimated_rows, visible=False)
+
+        def report(stage: str, done: int, total: int | None) -> None:
+            task = checking if stage == "校验" else writing
+            bar.update(task, description=stage, completed=done, total=total, visible=True)
+
+        if run.dry_run:
+            plan = importer.prepare(store, scan, run.options, report, seen=run.seen)
+            bar.stop()
+            _show_plan(plan, run.show)
+            console.print("[cyan]预览（--dry-run）：没有写入数据库。[/]")
+            if run.errors_to and plan.rejects:
+                console.print(f"错误报告：{full_path(import_report.for_plan(store, plan, run.errors_to))}")
+            return None
+        # Checked and written together (rows go in while later ones are checked), one transaction.
+        plan, result = importer.run(store, scan, run.options, report, early, seen=run.seen)
+    _show_plan(plan, run.show)
+    return plan, result
+
+
+def _show_result(store: Store, plan: importer.Plan, result: importer.Result, errors_to: Path | None) -> None:
     style = "green" if result.written else "yellow"
     console.print(f"[bold {style}]{result.message}[/]")
     if result.backup:
         console.print(f"导入前的数据库已备份到：{full_path(result.backup)}")
-    if result.written and plan.rejects:
+    if not result.written:
+        return
+    if plan.rejects:
         report_path = import_report.for_batch(store, result.batch_id, errors_to)  # type: ignore[arg-type]
         console.print(f"错误报告（发给单位修改后再导入）：[bold]{full_path(report_path)}[/]")
-    if result.written:
-        console.print(f"如需撤销：clerk batches undo {result.batch_id}")
-        with console.status("整理数据库文件……"):
-            importer.checkpoint(store)
+    console.print(f"如需撤销：clerk batches undo {result.batch_id}")
+    with console.status("整理数据库文件……"):
+        importer.checkpoint(store)
 
 
 def _apply_maps(scan: importer.FileScan, maps: tuple[str, ...]) -> None:
@@ -205,7 +236,7 @@ def _apply_maps(scan: importer.FileScan, maps: tuple[str, ...]) -> None:
 
 
 def _show_scan(scan: importer.FileScan) -> None:
-    console.print(f"{scan.kind_label}，{scan.size:,} 字节，SHA-256 {_short(scan.sha256)}")
+    console.print(f"{scan.kind_label}，{scan.size:,} 字节，文件校验码 {_short(scan.sha256)}")
     if scan.parent_uid:
         console.print("[cyan]这是 clerk 生成的错误报告，修改后发回的文件：导入的行会记到原批次上。[/]")
     table = Table("工作表", "表头行", "数据行（约）", "处理", box=box.SIMPLE, title="工作表")
@@ -238,7 +269,7 @@ def _show_scan(scan: importer.FileScan) -> None:
             console.print(f"  · {note}")
 
 
-def _show_plan(plan: Plan, show: int) -> None:
+def _show_plan(plan: importer.Plan, show: int) -> None:
     counts = Table("结果", "行数", box=box.SIMPLE, title="预览")
     for key, label in COUNT_LABELS:
         value = plan.counts[key]
@@ -284,7 +315,7 @@ def batches_list(ctx: click.Context, limit: int) -> None:
         console.print("还没有导入过花名册。用 clerk import 文件 导入。")
         return
     table = Table(box=box.SIMPLE, title="导入批次")
-    for title in ("批次", "时间", "文件", "SHA-256", "新入会", "更新", "已有", "重复", "未导入", "状态"):
+    for title in ("批次", "时间", "文件", "校验码", "新入会", "更新", "已有", "重复", "未导入", "状态"):
         table.add_column(title, no_wrap=title != "文件", overflow="ellipsis")
     for b in rows:
         status = "[dim]已撤销[/]" if b["status"] == "undone" else "已导入"
@@ -310,11 +341,21 @@ def batches_list(ctx: click.Context, limit: int) -> None:
 def batches_show(ctx: click.Context, batch_id: int, limit: int) -> None:
     """显示一个批次：文件、列对应关系、各类行数和未导入的行。"""
     store = store_from(ctx)
-    b = import_batches.get(store, batch_id)
+    batch = import_batches.get(store, batch_id)
+    console.print(_batch_table(batch))
+    for sheet, mapping in batch["mapping"].items():
+        table = Table("列", "导入为", box=box.SIMPLE, title=f"“{sheet}”的列对应")
+        for label, field in mapping.items():
+            table.add_row(label, columns.label_of(field))
+        console.print(table)
+    _show_rejects(import_batches.rejects(store, batch_id, kind="rejected"), limit)
+
+
+def _batch_table(b: dict) -> Table:
     info = Table(show_header=False, box=box.SIMPLE)
     info.add_row("批次", f"#{b['id']}（{'已撤销' if b['status'] == 'undone' else '已导入'}）")
     info.add_row("文件", b["file_name"])
-    info.add_row("SHA-256", b["file_sha256"])
+    info.add_row("文件校验码", b["file_sha256"])
     info.add_row("导入时间", f"{b['created_at'].replace('T', ' ')}  经办人 {b['clerk']}")
     if b["undone_at"]:
         info.add_row("撤销时间", f"{b['undone_at'].replace('T', ' ')}  经办人 {b['undone_by']}")
@@ -322,36 +363,33 @@ def batches_show(ctx: click.Context, batch_id: int, limit: int) -> None:
     info.add_row("已有会员", "按花名册更新" if b["update_existing"] else "不改动")
     for key, label in COUNT_LABELS[:-1]:
         info.add_row(label, f"{b[key + '_count']:,}")
-    fixed = b["reject_rows"].get("rejected", (0, 0))
-    if fixed[0]:
-        info.add_row("未导入的行", f"{fixed[0]} 行，其中 {fixed[1]} 行已由后来的文件补上")
-    if b["parent_id"]:
-        info.add_row("补充", f"批次 #{b['parent_id']} 的错误报告修改后发回")
-    if b["fixes"]:
-        info.add_row("后续补充", "、".join(f"#{i}" for i in b["fixes"]))
-    if b["backup_path"]:
-        info.add_row("导入前备份", b["backup_path"])
-    console.print(info)
-    for sheet, mapping in b["mapping"].items():
-        table = Table("列", "导入为", box=box.SIMPLE, title=f"“{sheet}”的列对应")
-        for label, field in mapping.items():
-            table.add_row(label, columns.label_of(field))
-        console.print(table)
-    rows = import_batches.rejects(store, batch_id, kind="rejected")
-    if rows:
-        shown = rows if limit == 0 else rows[:limit]
-        table = Table(box=box.SIMPLE, title="未导入的行", expand=True)
-        table.add_column("工作表", no_wrap=True)
-        table.add_column("行", no_wrap=True)
-        table.add_column("原因", ratio=1)
-        table.add_column("已补上", no_wrap=True)
-        for r in shown:
-            table.add_row(
-                r["sheet"], str(r["row_number"]), r["reason"], f"#{r['resolved_by']}" if r["resolved_by"] else ""
-            )
-        console.print(table)
-        if len(rows) > len(shown):
-            console.print(f"……还有 {len(rows) - len(shown)} 行（--rows 0 列出全部）。")
+    rejected, fixed = b["reject_rows"].get("rejected", (0, 0))
+    optional = (
+        ("未导入的行", f"{rejected} 行，其中 {fixed} 行已由后来的文件补上" if rejected else ""),
+        ("补充", f"批次 #{b['parent_id']} 的错误报告修改后发回" if b["parent_id"] else ""),
+        ("后续补充", "、".join(f"#{i}" for i in b["fixes"])),
+        ("导入前备份", b["backup_path"] or ""),
+    )
+    for label, value in optional:
+        if value:
+            info.add_row(label, value)
+    return info
+
+
+def _show_rejects(rows: list, limit: int) -> None:
+    if not rows:
+        return
+    shown = rows if limit == 0 else rows[:limit]
+    table = Table(box=box.SIMPLE, title="未导入的行", expand=True)
+    table.add_column("工作表", no_wrap=True)
+    table.add_column("行", no_wrap=True)
+    table.add_column("原因", ratio=1)
+    table.add_column("已补上", no_wrap=True)
+    for r in shown:
+        table.add_row(r["sheet"], str(r["row_number"]), r["reason"], f"#{r['resolved_by']}" if r["resolved_by"] else "")
+    console.print(table)
+    if len(rows) > len(shown):
+        console.print(f"……还有 {len(rows) - len(shown)} 行（--rows 0 列出全部）。")
 
 
 @batches_group.command("undo")

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from clerk.cli import backup, config, hub, importing, members, orgs, printing, setup, sync
-from clerk.cli.chinese import ClerkGroup
+from clerk.cli.chinese import ClerkGroup, show_usage_error
 from clerk.cli.common import fail, run_app
 from clerk.store import db, paths
 from clerk.store.store import ServiceError
 
 
 class RootGroup(ClerkGroup):
-    """Turns every refusal from the services into its Chinese message, never a traceback."""
+    """Turns every refusal from the services, and every usage error, into Chinese, never a traceback."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            show_usage_error(exc)
+        except click.ClickException as exc:
+            fail(exc.format_message())
+        except click.Abort:
+            fail("已取消，没有改动。")
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -26,7 +40,9 @@ class RootGroup(ClerkGroup):
             fail("已中断，未提交的改动没有写入。")
 
 
-@click.group(cls=RootGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    "clerk", cls=RootGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--db",
     "db_path",

@@ -7,19 +7,21 @@ MEMBER is what a clerk knows a person by: the ID number (身份证号), or the r
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import click
 from rich import box
 from rich.table import Table
 
-from clerk.cli.chinese import ClerkGroup
+from clerk.cli.chinese import Choices, ClerkGroup
 from clerk.cli.common import console, store_from
-from clerk.domain import idcard
+from clerk.domain import choices, idcard
 from clerk.registry import members, organisations, search, transfers
 from clerk.store.store import ServiceError, Store
 
-MEMBER_HELP = "会员的身份证号，或 clerk member list 列出的编号"
+# The statuses a clerk sets here; 转出 is a transfer (member transfer --out).
+STATUSES = {status: status for status in choices.MEMBER_STATUSES if status != "转出"}
 
 
 def member_ref(store: Store, ref: str) -> int:
@@ -103,6 +105,54 @@ def member_add(ctx: click.Context, **fields: Any) -> None:
     console.print(f"已登记，会员编号 {member_id}。")
 
 
+@member.command("delete")
+@click.argument("ref", metavar="会员")
+@click.option("--reason", required=True, help="删除原因，如 重复录入、录错了人")
+@click.option("--yes", is_flag=True, help="不再询问，直接删除。")
+@click.pass_context
+def member_delete(ctx: click.Context, ref: str, reason: str, yes: bool) -> None:
+    """删除一条录错的会员记录。会员：身份证号或编号。
+
+    记录不会真的抹掉：删除记入修改记录，并随同步文件报给区县。会员离开工会请用
+    clerk member status（退会、已故）或 clerk member transfer（转出），不要删除。"""
+    store = store_from(ctx)
+    member_id = member_ref(store, ref)
+    record = members.get(store, member_id)
+    who = f"{record['name']}（{idcard.mask(record['id_number'])}，编号 {member_id}）"
+    if not yes and not click.confirm(f"删除会员记录 {who}？", default=False):
+        raise ServiceError("已取消，没有改动。")
+    members.delete(store, member_id, reason)
+    console.print(f"已删除 {who}。删除原因：{reason.strip()}。", highlight=False)
+
+
+@member.command("status")
+@click.argument("ref", metavar="会员")
+@click.argument("status", metavar="状态", type=Choices(STATUSES))
+@click.option("--date", "on", default="", help="退会或去世的日期，年-月-日（默认今天）")
+@click.option("--reason", default="", help="原因，如 本人申请、退休、因病去世")
+@click.pass_context
+def member_status(ctx: click.Context, ref: str, status: str, on: str, reason: str) -> None:
+    """改会员状态：退会、已故，或改回在册。会员：身份证号或编号。
+
+    转出本乡镇请用 clerk member transfer --out。
+
+    \b
+    例：clerk member status 500101199001010012 退会 --reason 本人申请
+        clerk member status 120 已故 --date 2026-03-02"""
+    store = store_from(ctx)
+    member_id = member_ref(store, ref)
+    before = members.get(store, member_id)
+    on = None if status == choices.LIVE else (on or date.today().isoformat())
+    members.change_status(store, member_id, status, reason, on=on)
+    after = members.get(store, member_id)
+    shown = f"{after['name']}（{idcard.mask(after['id_number'])}）"
+    if before["status"] == after["status"]:
+        console.print(f"{shown} 本来就是 {status}，状态没有改动。", highlight=False)
+        return
+    note = f"：{after['status_note']}" if after["status_note"] else ""
+    console.print(f"{shown} 的状态已由 {before['status']} 改为 {status}{note}。", highlight=False)
+
+
 # -- transfers ---------------------------------------------------------------------------------
 
 
@@ -118,7 +168,7 @@ def member_transfer(ctx: click.Context, ref: str, to: str | None, out: str | Non
 
     \b
     例：clerk member transfer 120 --to 石桥机械制造有限公司工会 --reason 换工作
-        clerk member transfer 500101199001010012 --out 沙坪坝区某街道工会 --date 2026-05-01"""
+        clerk member transfer 500101199001010012 --out 沙坪坝区某街道工会"""
     if bool(to) == bool(out):
         raise ServiceError("请给出 --to（转到本乡镇的工会）或 --out（转出本乡镇，写明去向），二选一。")
     store = store_from(ctx)

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from clerk import printing
+from clerk.cli.chinese import ClerkGroup
 from clerk.cli.common import console, fail, store_from
 from clerk.registry import cards as card_numbers
 from clerk.registry import selection
@@ -20,14 +21,17 @@ from clerk.store.store import Store
 def _which(f: Callable) -> Callable:
     """The options that say which members to print (shared by forms and cards)."""
     options = [
-        click.argument("member_ids", nargs=-1, type=int),
+        click.argument("member_ids", metavar="[会员编号]...", nargs=-1, type=int),
         click.option("--batch", "batch_id", type=int, help="导入批次编号：打印这一批新登记的会员。"),
         click.option("--org", help="工会组织（编号、完整名称或信用代码），含其下级组织。"),
         click.option("--status", help="会员状态，如 在册。"),
         click.option("--category", help="类别：农民工、新就业形态，或具体类别如 快递员。"),
         click.option("--joined", help="入会日期范围 起:止，如 2025-01-01:2025-12-31（可省略一端）。"),
         click.option(
-            "--to", "target", type=click.Path(path_type=Path), help="保存为哪个 PDF 文件（默认在 exports/ 下）。"
+            "--to",
+            "target",
+            type=click.Path(path_type=Path),
+            help="保存为哪个 PDF 文件（默认在导出文件夹，见 clerk config show）。",
         ),
         click.option("--force", is_flag=True, help="目标文件已存在时替换它。"),
     ]
@@ -64,7 +68,7 @@ def _progress(label: str) -> Callable[[int, int], None]:
     return report
 
 
-@click.group("print")
+@click.group("print", cls=ClerkGroup)
 def print_group() -> None:
     """打印：入会登记表、会员证（PDF，任何电脑都能正确打印）。"""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from clerk.cli.chinese import ClerkCommand, ClerkGroup
+from clerk.cli.chinese import Choices, ClerkCommand, ClerkGroup, Count
 from clerk.cli.common import console, db_path, full_path, progress_bar, store_from
 from clerk.domain import idcard
 from clerk.store import folders
@@ -36,10 +36,20 @@ def _hub_option(*names: str):
         "hub_url",
         envvar="CLERK_HUB_URL",
         default=None,
-        metavar="URL",
+        metavar="地址",
         help="PostgreSQL 汇总库地址 postgresql://用户:密码@主机:端口/库名（也可用环境变量 CLERK_HUB_URL）；"
         "不填则用本机数据库。",
     )
+
+
+# How a conflict is settled: the word merge.resolve takes, and what a clerk types for it.
+RESOLUTIONS = {
+    "transfer": "转接",
+    "keep-incoming": "保留来文",
+    "keep-existing": "保留本区",
+    "township": "乡镇版本",
+    "district": "区县版本",
+}
 
 
 @click.command("export", cls=ClerkCommand)
@@ -72,16 +82,16 @@ def export_command(ctx: click.Context, full: bool, password: str | None, out_dir
 
 
 @click.command("merge", cls=ClerkCommand)
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", metavar="文件...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--password", default=None, help="同步文件的密码（乡镇导出时设置的）。")
 @click.option("--force-gap", is_flag=True, help="缺少中间的同步文件时仍然合并（会记录在案）。")
 @_hub_option("--into")
 @click.option(
     "--jobs",
-    type=click.IntRange(1, 64),
+    type=Count(1, 64),
     default=1,
     show_default=True,
-    help="汇总库：同时合并的进程数（不同单位的文件同时合并；同一单位的文件仍按序号依次合并）。",
+    help="汇总库：同时合并的进程数，1 到 64（不同单位的文件同时合并；同一单位的文件仍按序号依次合并）。",
 )
 @click.pass_context
 def merge_command(
@@ -179,7 +189,8 @@ def conflicts_list(ctx: click.Context, show_all: bool, hub_url: str | None) -> N
             other = f"另一方：{c.extra.get('other_unit_name') or ''}（{c.extra.get('other_status') or ''}）"
         else:
             other = "两边都改了：" + "、".join(c.fields)
-        status = "待处理" if c.status == "open" else f"已处理（{c.resolution}）：{c.note or ''}"
+        done = RESOLUTIONS.get(c.resolution or "", c.resolution)
+        status = "待处理" if c.status == "open" else f"已处理（{done}）：{c.note or ''}"
         masked = (
             idcard.mask(c.id_number)
             if c.tbl == "members" and c.id_number and len(c.id_number) == 18
@@ -189,19 +200,29 @@ def conflicts_list(ctx: click.Context, show_all: bool, hub_url: str | None) -> N
         console.print(f"    来自：{c.extra.get('source_name') or c.source_code}；{other}", highlight=False)
         console.print(f"    {status}", highlight=False)
     console.print(
-        "处理：clerk conflicts resolve 编号 方式（同一人两处在册：transfer / keep-incoming / keep-existing；"
-        "双方都修改：township / district）"
+        "处理：clerk conflicts resolve 编号 方式（同一人两处在册：转接 / 保留来文 / 保留本区；"
+        "双方都修改：乡镇版本 / 区县版本）",
+        highlight=False,
     )
 
 
 @conflicts_group.command("resolve")
-@click.argument("conflict_id")
-@click.argument("choice", type=click.Choice(["transfer", "keep-incoming", "keep-existing", "township", "district"]))
+@click.argument("conflict_id", metavar="冲突编号")
+@click.argument("choice", metavar="方式", type=Choices(RESOLUTIONS))
 @_hub_option("--into", "--from")
 @click.pass_context
 def conflicts_resolve(ctx: click.Context, conflict_id: str, choice: str, hub_url: str | None) -> None:
-    """处理一条冲突。方式：transfer 按转接处理；keep-incoming / keep-existing 保留一方在册；
-    township 采用乡镇版本；district 保留区县版本。"""
+    """处理一条冲突。
+
+    \b
+    同一人在两处在册：
+      转接      按组织关系转接处理：较新的记录在册，较早的转出
+      保留来文  保留新合并来的记录在册，区县已有的另一条转出
+      保留本区  保留区县已有的记录在册，新合并来的转出
+    双方都修改了同一记录：
+      乡镇版本  采用乡镇的版本
+      区县版本  保留区县的版本
+    （也可写 transfer、keep-incoming、keep-existing、township、district。）"""
     from clerk.hub import service as hub
     from clerk.sync import merge as sync_merge
 
