@@ -111,17 +111,18 @@ async def test_batch_history_shows_batches_and_undoes_one_after_confirming(store
         assert (
             table.row_count == 1
             and table.get_row_at(0)[0] == f"#{result.batch_id}"
-            and table.get_row_at(0)[2] == "a.xlsx"
+            and table.get_row_at(0)[2] == "已导入"
+            and table.get_row_at(0)[3] == "a.xlsx"
         )
         detail = text(app, "#detail-text")
-        assert "SHA-256" in detail and "新入会 3" in detail and "B 姓名→姓名" in detail
+        assert "文件校验码" in detail and "新入会 3" in detail and "B 姓名→姓名" in detail
         await pilot.press("u")
         await pilot.pause()
         assert "撤销批次 #1" in str(app.screen.query_one(Static).render())
         await pilot.click("#yes")
         await settle(app, pilot)
         assert "已撤销批次 #1" in text(app, "#status")
-        assert table.get_row_at(0)[-1] == "已撤销"
+        assert table.get_row_at(0)[2] == "已撤销"
         assert import_batches.get(store, 1)["status"] == "undone"
         assert store.conn.execute("SELECT count(*) FROM members WHERE deleted_at IS NULL").fetchone()[0] == 0
 

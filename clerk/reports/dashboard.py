@@ -35,3 +35,12 @@ def figures(store: Store, today: date | None = None) -> Figures:
     ).fetchone()
     orgs = store.conn.execute("SELECT count(*) FROM organisations WHERE status = '正常'").fetchone()[0]
     return Figures(members, new_this_month, new_this_year, migrant, new_form, organisations=orgs)
+
+
+def on_roll(store: Store, org_id: int | None = None) -> int:
+    """Members 在册 (the home screen's 在册会员), of one organisation or of all, from the kept counts."""
+    if org_id is None:
+        sql, args = "SELECT coalesce(sum(members), 0) FROM org_member_counts", ()
+    else:
+        sql, args = "SELECT coalesce(sum(members), 0) FROM org_member_counts WHERE org_id = ?", (org_id,)
+    return store.conn.execute(sql, args).fetchone()[0]

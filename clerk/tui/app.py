@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from clerk.store.store import Store, open_store
+from clerk.tui.palette import ClerkCommandPalette
 from clerk.tui.widgets import ConfirmDialog, unsaved_forms
 
 
@@ -63,6 +64,10 @@ class ClerkApp(App[None]):
         self._unless_unsaved(go_home, "回首页")
 
     async def action_quit(self) -> None:
+        self.quit_asking()
+
+    def quit_asking(self) -> None:
+        """Quit, after asking when a form holds changes."""
         self._unless_unsaved(self.exit, "退出")
 
     def action_help_quit(self) -> None:
@@ -169,7 +174,13 @@ class ClerkApp(App[None]):
 
         self._go(BatchHistoryScreen())
 
+    def action_command_palette(self) -> None:
+        if not ClerkCommandPalette.is_open(self):
+            self.push_screen(ClerkCommandPalette())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every command of the palette; the district's merge and conflicts only at a district."""
+        district = self.store.unit is not None and self.store.unit.level == "district"
         yield SystemCommand("首页", "回到首页统计", self.action_home)
         yield SystemCommand("会员名册", "查找、浏览会员（身份证号、姓名、拼音）", self.action_members)
         yield SystemCommand("登记会员", "新会员入会登记", self.action_add_member)
@@ -179,14 +190,15 @@ class ClerkApp(App[None]):
         yield SystemCommand("会员转接", "把会员转到本乡镇其他工会，或转出本乡镇", self.action_transfer)
         yield SystemCommand("外乡镇转入", "从其他乡镇（街道）转入会员，不重复登记", self.action_transfer_in)
         yield SystemCommand("导出同步文件", "乡镇：导出上次以来的修改（或完整数据）交给区县", self.action_export_sync)
-        yield SystemCommand("合并同步文件", "区县：合并各乡镇交来的同步文件", self.action_merge_sync)
-        yield SystemCommand(
-            "冲突处理", "区县：处理合并时发现的冲突（同一人两处在册、双方都修改）", self.action_conflicts
-        )
+        if district:
+            yield SystemCommand("合并同步文件", "区县：合并各乡镇交来的同步文件", self.action_merge_sync)
+            yield SystemCommand(
+                "冲突处理", "区县：处理合并时发现的冲突（同一人两处在册、双方都修改）", self.action_conflicts
+            )
         yield SystemCommand("统计报表", "生成会员和组织统计报表（.xlsx，可打印上报）", self.action_report)
         yield SystemCommand("导入花名册", "批量入会：导入单位报来的花名册（Excel/WPS/CSV）", self.action_import_roster)
         yield SystemCommand("导入记录", "每次导入的文件、结果和列对应；撤销一个批次", self.action_batches)
-        yield SystemCommand("退出", "退出 clerk", self.exit)
+        yield SystemCommand("退出", "退出 clerk（有没保存的表会先问）", self.quit_asking)
 
     def on_unmount(self) -> None:
         self.store.close()

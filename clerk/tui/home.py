@@ -41,20 +41,16 @@ class HomeScreen(Screen[None]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [
-        Binding("m", "app.members", "会员名册"),
-        Binding("n", "app.add_member", "登记会员"),
-        Binding("o", "app.orgs", "组织机构"),
+        # Short labels: all eight keys and ^p fit one 80-column footer.
+        Binding("m", "app.members", "名册"),
+        Binding("n", "app.add_member", "登记"),
+        Binding("o", "app.orgs", "组织"),
         Binding("s", "app.sync", "同步"),
         Binding("r", "app.report", "报表"),
         Binding("i", "app.import_roster", "导入"),
-        Binding("b", "app.batches", "导入记录", show=False),
+        Binding("b", "app.batches", "导入记录"),
         Binding("q", "app.quit", "退出"),
     ]
-    DEFAULT_CSS = """
-    HomeScreen Grid { grid-size: 3; grid-gutter: 0 1; padding: 0 1; height: auto; }
-    HomeScreen #unit { padding: 1 1 0 1; }
-    HomeScreen #coverage { padding: 0 1; height: auto; }
-    """
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,7 +59,10 @@ class HomeScreen(Screen[None]):
             for key, label in FIGURES:
                 yield Figure(label, key)
         yield Static("", id="coverage")
-        yield Static("按 m 查找会员，n 登记新会员，o 组织机构，s 同步，r 报表；ctrl+p 打开全部命令。", classes="hint")
+        yield Static(
+            "按 m 查找会员，n 登记新会员，o 组织机构，s 同步，r 报表，i 导入花名册，b 导入记录；ctrl+p 全部命令。",
+            classes="hint",
+        )
         yield Footer()
 
     def on_screen_resume(self) -> None:

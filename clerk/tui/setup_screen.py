@@ -19,11 +19,6 @@ class SetupScreen(GuardedForm, Screen[None]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("ctrl+s", "save", "保存")]
-    DEFAULT_CSS = """
-    SetupScreen VerticalScroll { padding: 0 2; }
-    SetupScreen Input { width: 50; }
-    SetupScreen Button { margin-top: 1; }
-    """
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -15,8 +15,11 @@ from clerk.importing import error_report as import_report
 from clerk.spreadsheets import columns
 from clerk.store.store import ServiceError
 from clerk.tui.app import ClerkApp
+from clerk.tui.cells import fit
 from clerk.tui.widgets import ConfirmDialog
 from clerk.tui.workers import run_job
+
+FILE_CELLS = 16  # the file name's share of an 80-column table
 
 
 class BatchHistoryScreen(Screen[None]):
@@ -28,11 +31,6 @@ class BatchHistoryScreen(Screen[None]):
         Binding("e", "report", "错误报告"),
         Binding("i", "app.import_roster", "导入花名册"),
     ]
-    DEFAULT_CSS = """
-    BatchHistoryScreen #batches { height: 1fr; min-height: 5; }
-    BatchHistoryScreen #detail { height: 9; border-top: solid $primary; padding: 0 1; }
-    BatchHistoryScreen #status { height: auto; min-height: 1; }
-    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -42,7 +40,8 @@ class BatchHistoryScreen(Screen[None]):
         yield Header()
         yield Static("导入记录（回车/↑↓ 查看；u 撤销，e 错误报告）", classes="title")
         table: DataTable[str] = DataTable(id="batches", cursor_type="row", zebra_stripes=True)
-        table.add_columns("批次", "时间", "文件", "SHA-256", "新", "更新", "已有", "重复", "未导入", "状态")
+        # 状态 early: at 80 columns the file name gives way, never whether a batch was undone.
+        table.add_columns("批次", "时间", "状态", "文件", "新", "更新", "已有", "重复", "未导入")
         yield table
         yield VerticalScroll(Static("", id="detail-text"), id="detail")
         yield Static("", id="status", classes="hint")
@@ -64,14 +63,13 @@ class BatchHistoryScreen(Screen[None]):
             table.add_row(
                 f"#{b['id']}",
                 b["created_at"].replace("T", " ")[5:16],
-                b["file_name"][:18],
-                b["file_sha256"][:8],
+                "已撤销" if b["status"] == "undone" else "已导入",
+                fit(b["file_name"], FILE_CELLS),
                 f"{b['new_count']:,}",
                 f"{b['updated_count']:,}",
                 f"{b['unchanged_count']:,}",
                 f"{b['duplicate_count']:,}",
                 f"{b['rejected_count']:,}",
-                "已撤销" if b["status"] == "undone" else "已导入",
                 key=str(b["id"]),
             )
         if rows:
@@ -96,7 +94,7 @@ class BatchHistoryScreen(Screen[None]):
         b = import_batches.get(self.app.store, batch_id)
         lines = [
             f"[b]批次 #{b['id']}[/b]  {b['file_name']}  {b['created_at'].replace('T', ' ')}  经办人 {b['clerk']}",
-            f"SHA-256 {b['file_sha256']}",
+            f"文件校验码 {b['file_sha256'][:16]}（同一文件再次导入时据此认出）",
             f"新入会 {b['new_count']:,}，更新 {b['updated_count']:,}，已是会员 {b['unchanged_count']:,}，"
             f"重复 {b['duplicate_count']:,}，未导入 {b['rejected_count']:,}，需核对 {b['warning_count']:,}",
         ]

@@ -23,16 +23,6 @@ class DeleteDialog(GuardedForm, ModalScreen[bool]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
-    DEFAULT_CSS = """
-    DeleteDialog { align: center middle; }
-    DeleteDialog > Vertical { width: 66; height: auto; border: thick $error; background: $panel; padding: 1 2; }
-    DeleteDialog .row { height: 1; margin-top: 1; }
-    DeleteDialog .row Label { width: 8; }
-    DeleteDialog Input { border: none; height: 1; width: 1fr; padding: 0 1; background: $boost; }
-    DeleteDialog Input:focus { border: none; background: $primary 30%; }
-    DeleteDialog #buttons { height: auto; margin-top: 1; }
-    DeleteDialog Button { margin-right: 2; }
-    """
 
     def __init__(self, member_id: int):
         super().__init__()

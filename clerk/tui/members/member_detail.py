@@ -47,11 +47,12 @@ class MemberDetailScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "返回"),
         Binding("e", "edit", "修改"),
-        Binding("s", "status", "状态变更"),
+        # Short labels: all of them and ^p fit one 80-column footer.
+        Binding("s", "status", "状态"),
         Binding("t", "transfer", "转接"),
         Binding("d", "delete", "删除"),
-        Binding("p", "print_form", "打印登记表"),
-        Binding("c", "print_card", "打印会员证"),
+        Binding("p", "print_form", "登记表"),
+        Binding("c", "print_card", "会员证"),
     ]
 
     def __init__(self, member_id: int):

@@ -42,29 +42,6 @@ class MemberFormScreen(GuardedForm, Screen[int | None]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("ctrl+s", "save", "保存"), Binding("escape", "cancel", "取消")]
-    # One line per field (label left, borderless input right) so the whole form fits 80x24;
-    # a message line under a field appears only when it has something to say.
-    DEFAULT_CSS = """
-    MemberFormScreen VerticalScroll { padding: 0 1; }
-    MemberFormScreen .field { height: 1; margin-bottom: 0; }
-    MemberFormScreen .field Label { width: 12; }
-    MemberFormScreen Input { border: none; height: 1; width: 1fr; max-width: 52; padding: 0 1; background: $boost; }
-    MemberFormScreen Input:focus { border: none; background: $primary 30%; }
-    MemberFormScreen Select { width: 1fr; max-width: 52; }
-    MemberFormScreen SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
-    MemberFormScreen Select:focus > SelectCurrent { border: none; background: $primary 30%; }
-    MemberFormScreen .error, MemberFormScreen #derived { margin-left: 12; }
-    MemberFormScreen #derived { color: $success; padding: 0 1; height: auto; }
-    MemberFormScreen #duplicate { height: auto; display: none; margin-left: 12; }
-    MemberFormScreen #duplicate.shown { display: block; }
-    MemberFormScreen #duplicate-text { width: 1fr; margin-left: 0; }
-    MemberFormScreen #open-existing { margin-left: 1; }
-    MemberFormScreen #flags { height: 1; margin-left: 12; }
-    MemberFormScreen Checkbox { border: none; height: 1; padding: 0; margin-right: 2; background: transparent; }
-    MemberFormScreen Checkbox:focus { border: none; background: $primary 30%; }
-    MemberFormScreen #buttons { height: auto; margin: 1 0 0 12; }
-    MemberFormScreen #buttons Button { margin-right: 2; }
-    """
 
     def __init__(self, member_id: int | None = None, org_id: int | None = None):
         super().__init__()

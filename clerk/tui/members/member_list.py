@@ -9,9 +9,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from clerk.registry import search
+from clerk.reports import dashboard
 from clerk.tui.app import ClerkApp
+from clerk.tui.cells import fit
 
 PAGE = 100
+# 姓名, 身份证号, 性别, 状态, 入会日期 with their padding, and the scroll bar.
+OTHER_COLUMNS_CELLS = 60
 
 
 class MemberListScreen(Screen[None]):
@@ -23,11 +27,6 @@ class MemberListScreen(Screen[None]):
         Binding("slash", "focus_search", "搜索"),
         Binding("down", "focus_table", show=False),
     ]
-    DEFAULT_CSS = """
-    MemberListScreen #search { margin: 0 1; }
-    MemberListScreen DataTable { height: 1fr; }
-    MemberListScreen #status { height: 1; }
-    """
 
     def __init__(self, org_id: int | None = None, title: str = ""):
         super().__init__()
@@ -73,12 +72,14 @@ class MemberListScreen(Screen[None]):
     def _load_page(self) -> None:
         table = self.query_one(DataTable)
         page = search.search(self.app.store, self.query_text, limit=PAGE, offset=self.loaded, org_id=self.org_id)
+        # The union's name gets what the other columns leave of the screen's width.
+        org_cells = max(10, self.size.width - OTHER_COLUMNS_CELLS)
         for row in page.rows:
             table.add_row(
                 row.name,
                 row.id_masked,
                 row.gender,
-                row.org_name[:10] + ("…" if len(row.org_name) > 10 else ""),
+                fit(row.org_name, org_cells),
                 row.status,
                 row.joined_on,
                 key=str(row.id),
@@ -86,8 +87,21 @@ class MemberListScreen(Screen[None]):
         self.loaded += len(page.rows)
         self.total = page.total
         self.more = len(page.rows) == PAGE
+        self.query_one("#status", Static).update(self._status_text(page))
+
+    def _status_text(self, page: search.Page) -> str:
+        """How many, and why the whole roll may hold more people than home's 在册会员."""
+        count = f"共 {page.total_label} 人"
+        if page.kind == "all" and not page.capped:
+            on_roll = dashboard.on_roll(self.app.store, self.org_id)
+            if page.total > on_roll:
+                count += f"（在册 {on_roll} 人，另 {page.total - on_roll} 人已转出、退会或已故）"
         hint = "没有找到会员。按 n 登记新会员。" if not self.loaded else "回车查看，n 登记，/ 搜索"
-        self.query_one("#status", Static).update(f"共 {page.total_label} 人，已显示 {self.loaded} 人。{hint}")
+        return f"{count}，已显示 {self.loaded} 人。{hint}"
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self.loaded:
+            self.reload()
 
     @on(DataTable.RowHighlighted)
     def _near_end(self, event: DataTable.RowHighlighted) -> None:

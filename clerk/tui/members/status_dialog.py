@@ -32,20 +32,6 @@ class StatusDialog(GuardedForm, ModalScreen[bool]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
-    DEFAULT_CSS = """
-    StatusDialog { align: center middle; }
-    StatusDialog > Vertical { width: 64; height: auto; border: thick $primary; background: $panel; padding: 1 2; }
-    StatusDialog .row { height: 1; margin-top: 1; }
-    StatusDialog .row Label { width: 10; }
-    StatusDialog Input { border: none; height: 1; width: 1fr; padding: 0 1; background: $boost; }
-    StatusDialog Input:focus { border: none; background: $primary 30%; }
-    StatusDialog Select { width: 1fr; }
-    StatusDialog SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
-    StatusDialog Select:focus > SelectCurrent { border: none; background: $primary 30%; }
-    StatusDialog #effect { margin-top: 1; height: auto; }
-    StatusDialog #buttons { height: auto; margin-top: 1; }
-    StatusDialog Button { margin-right: 2; }
-    """
 
     def __init__(self, member_id: int):
         super().__init__()

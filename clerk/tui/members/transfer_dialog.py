@@ -38,20 +38,6 @@ class TransferDialog(GuardedForm, ModalScreen[bool]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
-    DEFAULT_CSS = """
-    TransferDialog { align: center middle; }
-    TransferDialog > Vertical { width: 74; height: auto; border: thick $primary; background: $panel; padding: 0 2; }
-    TransferDialog RadioSet { width: 1fr; border: none; layout: horizontal; height: auto; }
-    TransferDialog .row { height: 1; margin-top: 1; }
-    TransferDialog .row Label { width: 10; }
-    TransferDialog Input { border: none; height: 1; background: $boost; width: 1fr; }
-    TransferDialog Input:focus { border: none; background: $primary 30%; }
-    TransferDialog #out-row { display: none; }
-    TransferDialog.out #out-row { display: block; }
-    TransferDialog.out #to-row { display: none; }
-    TransferDialog #buttons { height: auto; margin-top: 1; }
-    TransferDialog Button { margin-right: 2; }
-    """
 
     def __init__(self, member_id: int):
         super().__init__()

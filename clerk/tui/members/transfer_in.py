@@ -38,18 +38,6 @@ class TransferInScreen(GuardedForm, Screen[int | None]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("ctrl+s", "save", "确定转入"), Binding("escape", "cancel", "取消")]
-    DEFAULT_CSS = """
-    TransferInScreen VerticalScroll { padding: 0 1; }
-    TransferInScreen .field { height: 1; }
-    TransferInScreen .field Label { width: 14; }
-    TransferInScreen Input { border: none; height: 1; width: 1fr; max-width: 52; padding: 0 1; background: $boost; }
-    TransferInScreen Input:focus { border: none; background: $primary 30%; }
-    TransferInScreen #found { margin-left: 14; height: auto; }
-    TransferInScreen #found.empty { display: none; }
-    TransferInScreen #error { margin-left: 14; }
-    TransferInScreen #buttons { height: auto; margin: 1 0 0 14; }
-    TransferInScreen #buttons Button { margin-right: 2; }
-    """
 
     def __init__(self, org_id: int | None = None):
         super().__init__()

@@ -25,17 +25,6 @@ class DissolveDialog(GuardedForm, ModalScreen[bool]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
-    DEFAULT_CSS = """
-    DissolveDialog { align: center middle; }
-    DissolveDialog > Vertical { width: 72; height: auto; border: thick $error; background: $panel; padding: 1 2; }
-    DissolveDialog Input { border: none; height: 1; background: $boost; width: 1fr; }
-    DissolveDialog .row { height: 1; margin-top: 1; }
-    DissolveDialog .row Label { width: 14; }
-    DissolveDialog #move { height: auto; display: none; }
-    DissolveDialog #move.shown { display: block; }
-    DissolveDialog #buttons { height: auto; margin-top: 1; }
-    DissolveDialog Button { margin-right: 2; }
-    """
 
     def __init__(self, org_id: int):
         super().__init__()

@@ -51,20 +51,6 @@ class OrgFormScreen(GuardedForm, Screen[int | None]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("ctrl+s", "save", "保存"), Binding("escape", "cancel", "取消")]
-    DEFAULT_CSS = """
-    OrgFormScreen VerticalScroll { padding: 0 1; }
-    OrgFormScreen .field { height: 1; }
-    OrgFormScreen .field Label { width: 12; }
-    OrgFormScreen Input { border: none; height: 1; width: 1fr; max-width: 52; padding: 0 1; background: $boost; }
-    OrgFormScreen Input:focus { border: none; background: $primary 30%; }
-    OrgFormScreen Select { width: 1fr; max-width: 52; }
-    OrgFormScreen SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
-    OrgFormScreen Select:focus > SelectCurrent { border: none; background: $primary 30%; }
-    OrgFormScreen .error { margin-left: 12; }
-    OrgFormScreen #uscc-hint { margin-left: 12; height: auto; }
-    OrgFormScreen #buttons { height: auto; margin: 1 0 0 12; }
-    OrgFormScreen #buttons Button { margin-right: 2; }
-    """
 
     def __init__(self, org_id: int | None = None, parent_id: int | None = None):
         super().__init__()

@@ -43,13 +43,6 @@ class OrgPickerScreen(ModalScreen[Picked | None]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
-    DEFAULT_CSS = """
-    OrgPickerScreen { align: center middle; }
-    OrgPickerScreen > Vertical { width: 70; height: 20; border: thick $primary; background: $panel; padding: 0 1; }
-    OrgPickerScreen #query { border: none; height: 1; background: $boost; margin: 1 0 0 0; }
-    OrgPickerScreen OptionList { height: 1fr; border: none; }
-    OrgPickerScreen #count { height: 1; }
-    """
 
     def __init__(
         self,

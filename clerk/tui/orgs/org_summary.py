@@ -54,13 +54,6 @@ class OrgSummaryScreen(Screen[None]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("escape", "back", "返回"), Binding("o", "app.orgs", "组织机构")]
-    DEFAULT_CSS = """
-    OrgSummaryScreen #totals { height: auto; padding: 0 1; }
-    OrgSummaryScreen TabbedContent { height: 1fr; }
-    OrgSummaryScreen TabPane { height: 1fr; padding: 0; }
-    OrgSummaryScreen DataTable { height: 1fr; }
-    OrgSummaryScreen #kinds-row DataTable { width: 1fr; }
-    """
 
     def compose(self) -> ComposeResult:
         yield Header()

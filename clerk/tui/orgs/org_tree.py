@@ -50,10 +50,6 @@ class OrgTreeScreen(Screen[None]):
         Binding("h", "toggle_dissolved", "显示已撤销", show=False),
         Binding("r", "reinstate", "恢复", show=False),
     ]
-    DEFAULT_CSS = """
-    OrgTreeScreen Tree { height: 1fr; }
-    OrgTreeScreen #detail { height: 2; background: $boost; }
-    """
 
     def __init__(self, select: int | None = None):
         super().__init__()

@@ -21,15 +21,6 @@ class ReportScreen(Screen[None]):
     app = getters.app(ClerkApp)
 
     BINDINGS = [Binding("escape", "back", "返回")]
-    DEFAULT_CSS = """
-    ReportScreen VerticalScroll { padding: 0 1; }
-    ReportScreen .row { height: auto; margin-top: 1; }
-    ReportScreen .row Label { width: 10; padding-top: 1; }
-    ReportScreen #period { width: 36; }
-    ReportScreen #buttons { height: auto; margin-top: 1; }
-    ReportScreen Button { margin-right: 2; }
-    ReportScreen #result { margin-top: 1; height: auto; }
-    """
 
     def compose(self) -> ComposeResult:
         yield Header()
