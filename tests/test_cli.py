@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from rich.cells import cell_len
 
 from clerk.cli import main
 from clerk.domain import idcard
+from clerk.store import sqlite
 
 
 def clerk_exe() -> str:
@@ -44,7 +44,7 @@ def refused(result: subprocess.CompletedProcess) -> str:
 
 
 def settings(path: Path) -> dict[str, str]:
-    conn = sqlite3.connect(path)
+    conn = sqlite.connect(path)
     try:
         return dict(conn.execute("SELECT key, value FROM settings"))
     finally:
@@ -137,7 +137,7 @@ def test_demo_builds_its_own_database_with_valid_members(tmp_path):
     demo = data_dir() / "demo.db"
     assert "演示数据库已生成" in out and str(demo) in out
     assert not real.exists() and not (data_dir() / "clerk.store.db").exists()  # never the clerk's database
-    conn = sqlite3.connect(demo)
+    conn = sqlite.connect(demo)
     try:
         numbers = [r[0] for r in conn.execute("SELECT id_number FROM members WHERE deleted_at IS NULL")]
         assert 200 <= len(numbers) <= 1000
@@ -156,7 +156,7 @@ def test_demo_reset_builds_it_again(tmp_path):
     ok(clerk("demo", "--no-open", "--members", "20"))
     out = ok(clerk("demo", "--no-open", "--reset", "--members", "30"))
     assert "演示数据库已生成" in out
-    conn = sqlite3.connect(data_dir() / "demo.db")
+    conn = sqlite.connect(data_dir() / "demo.db")
     assert conn.execute("SELECT count(*) FROM members").fetchone()[0] == 30
     conn.close()
 
@@ -220,7 +220,7 @@ def test_member_add_refuses_bad_input_in_chinese_and_writes_nothing(set_up_db):
         clerk("--db", str(set_up_db), "member", "add", "--name", "张三", "--id-number", make_id(), "--phone", "12345")
     )
     assert "手机/电话" in err
-    conn = sqlite3.connect(set_up_db)
+    conn = sqlite.connect(set_up_db)
     assert conn.execute("SELECT count(*) FROM members").fetchone()[0] == 0
     conn.close()
 
@@ -348,7 +348,7 @@ def test_a_file_that_is_not_a_database_gets_a_chinese_error_and_exit_code_1(tmp_
 
 def test_another_programs_database_gets_a_chinese_error(tmp_path):
     other = tmp_path / "other.db"
-    conn = sqlite3.connect(other)
+    conn = sqlite.connect(other)
     conn.execute("CREATE TABLE t (x)")
     conn.close()
     assert "其他程序的 SQLite 数据库" in refused(clerk("--db", str(other), "member", "list"))

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 
 import pytest
 from conftest import make_id
 
 from clerk.registry import members
-from clerk.store import db
+from clerk.store import db, sqlite
 from clerk.store.store import ServiceError, Store, open_store
 
 
 def tables(path) -> set[str]:
-    conn = sqlite3.connect(path)
+    conn = sqlite.connect(path)
     try:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     finally:
@@ -22,7 +21,7 @@ def tables(path) -> set[str]:
 
 
 def user_version(path) -> int:
-    conn = sqlite3.connect(path)
+    conn = sqlite.connect(path)
     try:
         return conn.execute("PRAGMA user_version").fetchone()[0]
     finally:
@@ -80,7 +79,7 @@ def test_random_bytes_are_refused_in_chinese_and_left_untouched(tmp_path):
 
 def test_another_programs_sqlite_database_is_refused_and_left_untouched(tmp_path):
     path = tmp_path / "other.db"
-    other = sqlite3.connect(path)
+    other = sqlite.connect(path)
     other.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
     other.execute("INSERT INTO customers (name) VALUES ('x')")
     other.commit()
@@ -94,7 +93,7 @@ def test_another_programs_sqlite_database_is_refused_and_left_untouched(tmp_path
 
 def test_another_program_with_a_user_version_is_refused_too(tmp_path):
     path = tmp_path / "other.db"
-    other = sqlite3.connect(path)
+    other = sqlite.connect(path)
     other.execute("CREATE TABLE things (id INTEGER PRIMARY KEY)")
     other.execute(f"PRAGMA user_version = {db.schema_version()}")
     other.commit()
@@ -117,7 +116,7 @@ def test_a_folder_is_refused(tmp_path):
 
 def test_a_newer_database_is_refused(db_path):
     db.connect(db_path).close()
-    conn = sqlite3.connect(db_path)
+    conn = sqlite.connect(db_path)
     conn.execute(f"PRAGMA user_version = {db.schema_version() + 1}")
     conn.close()
     with pytest.raises(db.DatabaseError, match="更新版本的 clerk.*请升级 clerk"):
@@ -178,7 +177,7 @@ def test_read_only_places_are_refused_before_anything_is_written(tmp_path, monke
 
 
 def test_sqlite_saying_readonly_gets_the_same_message(db_path):
-    message = db.describe_error(sqlite3.OperationalError("attempt to write a readonly database"), db_path)
+    message = db.describe_error(sqlite.OperationalError("attempt to write a readonly database"), db_path)
     assert "只读" in message
 
 
@@ -186,7 +185,7 @@ def test_sqlite_saying_readonly_gets_the_same_message(db_path):
 
 
 def test_a_write_while_another_program_holds_the_database_is_refused_in_chinese(store, db_path, person):
-    other = sqlite3.connect(db_path, isolation_level=None)
+    other = sqlite.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another clerk window in the middle of saving
     try:
         store.conn.execute("PRAGMA busy_timeout = 50")
@@ -202,7 +201,7 @@ def test_a_write_while_another_program_holds_the_database_is_refused_in_chinese(
 
 
 def test_opening_a_database_that_is_being_created_elsewhere_is_refused(db_path):
-    other = sqlite3.connect(db_path, isolation_level=None)
+    other = sqlite.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     other.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     try:
@@ -255,7 +254,7 @@ def test_an_older_database_is_backed_up_then_migrated(db_path, store, person, mo
     (saved,) = db.backup_dir(db_path).iterdir()
     assert f"migrate-v{current}" in saved.name
     assert user_version(saved) == current  # the copy is the database as it was before
-    copy = sqlite3.connect(saved)
+    copy = sqlite.connect(saved)
     assert "wechat" not in {r[1] for r in copy.execute("PRAGMA table_info(members)")}
     assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one file, no -wal beside it
     copy.close()
@@ -275,7 +274,7 @@ def test_a_failed_migration_changes_nothing(db_path, store, person, monkeypatch)
     with pytest.raises(db.DatabaseError, match="数据没有改动"):
         db.connect(db_path)
     assert user_version(db_path) == current
-    conn = sqlite3.connect(db_path)
+    conn = sqlite.connect(db_path)
     assert "wechat" not in {r[1] for r in conn.execute("PRAGMA table_info(members)")}
     conn.close()
 
@@ -305,7 +304,7 @@ def test_backup_and_restore_round_trip(db_path, store, person):
     finally:
         restored.close()
     # The state thrown away by the restore is itself kept.
-    thrown = sqlite3.connect(before_restore)
+    thrown = sqlite.connect(before_restore)
     assert thrown.execute("SELECT count(*) FROM members").fetchone()[0] == 2
     thrown.close()
 
@@ -314,7 +313,7 @@ def test_backup_to_a_chosen_file(tmp_path, store, person):
     members.register(store, person)
     target = tmp_path / "usb" / "copy.db"
     assert store.backup(to=target) == target
-    conn = sqlite3.connect(target)
+    conn = sqlite.connect(target)
     assert conn.execute("SELECT name FROM members").fetchone()[0] == "张三"
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()

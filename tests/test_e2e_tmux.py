@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,10 +13,13 @@ from pathlib import Path
 import pytest
 from conftest import make_id
 
+from clerk.store import db, keys
+
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None, reason="tmux is not installed (CI installs it: apt-get install tmux)"
 )
 
+PASSPHRASE = "村口老槐树2026"
 DEADLINE = 30.0  # seconds a screen may take to appear on a slow, busy machine
 
 
@@ -91,6 +93,12 @@ class Terminal:
     def press(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "clerk", *keys)
 
+    def restart(self, command: str) -> None:
+        self.status_file.unlink(missing_ok=True)
+        status = shlex.quote(str(self.status_file))
+        then_record = f"echo $? > {status}.tmp && mv {status}.tmp {status}"
+        self.tmux("respawn-pane", "-k", "-t", "clerk", f"{command}; {then_record}")
+
     def close(self) -> None:
         self.tmux("kill-server", check=False)
 
@@ -131,7 +139,16 @@ def test_first_run_setup_then_register_a_member_by_typing(terminal, tmp_path):
     terminal.type("示范镇总工会")
     terminal.next_field("经办人姓名")
     terminal.type("李华")
+    terminal.press("Enter")  # on to the passphrase, typed twice (it never shows on the screen)
+    terminal.wait_for_focus("数据库口令")
+    terminal.tmux("send-keys", "-t", "clerk", "-l", PASSPHRASE)
+    terminal.press("Enter")
+    terminal.wait_for_focus("再输入一次口令")
+    terminal.tmux("send-keys", "-t", "clerk", "-l", PASSPHRASE)
     terminal.press("Enter")  # the last field saves
+    screen = terminal.wait_for("恢复密钥")
+    assert PASSPHRASE not in screen
+    terminal.press("Enter")  # "I have printed it"
     terminal.wait_for("在册会员")
 
     terminal.press("n")
@@ -148,7 +165,21 @@ def test_first_run_setup_then_register_a_member_by_typing(terminal, tmp_path):
     terminal.press("q")
     assert terminal.wait_for_exit() == 0
 
-    conn = sqlite3.connect(db_path)
+    # Started again, it asks for the passphrase; a wrong one says so.
+    terminal.restart(command)
+    terminal.wait_for("请输入口令")
+    terminal.tmux("send-keys", "-t", "clerk", "-l", "记错了的口令")
+    terminal.press("Enter")
+    terminal.wait_for("口令不对")
+    terminal.tmux("send-keys", "-t", "clerk", "-l", PASSPHRASE)
+    terminal.press("Enter")
+    terminal.wait_for("在册会员")
+    terminal.press("q")
+    assert terminal.wait_for_exit() == 0
+
+    assert keys.is_encrypted(db_path)
+    keys.unlock(db_path, PASSPHRASE)
+    conn = db.open_file(db_path)
     try:
         rows = conn.execute("SELECT name, id_number, gender, birth_date, status FROM members").fetchall()
         assert rows == [("王建国", number, "男", "1990-01-01", "在册")]

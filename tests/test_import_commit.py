@@ -302,7 +302,7 @@ def test_the_backup_taken_while_reading_is_used_only_if_nothing_changed_since(st
     members.register(store, person)  # a write after the early backup: it no longer shows the database
     result = importer.commit(store, plan, early=early)
     assert result.written and result.backup != stale and not stale.exists()
-    saved = __import__("sqlite3").connect(result.backup)
+    saved = __import__("clerk.store.sqlite", fromlist=["connect"]).connect(result.backup)
     assert saved.execute("SELECT count(*) FROM members WHERE id_number = ?", (person["id_number"],)).fetchone()[0] == 1
     saved.close()
 

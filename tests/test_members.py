@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -13,6 +12,7 @@ from clerk.domain import idcard
 from clerk.domain.checker import check_member
 from clerk.registry import members, search
 from clerk.reports import dashboard
+from clerk.store import sqlite
 from clerk.store.store import ServiceError, Store, new_uid, now
 
 
@@ -20,7 +20,7 @@ def count(store: Store, table: str) -> int:
     return store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def journal_rows(store: Store) -> list[sqlite3.Row]:
+def journal_rows(store: Store) -> list[sqlite.Row]:
     return store.conn.execute("SELECT * FROM journal ORDER BY seq").fetchall()
 
 

@@ -207,7 +207,7 @@ async def test_editing_a_member_from_the_detail_view(store, sample):
 
 
 async def test_saving_while_another_clerk_program_writes_says_so_and_keeps_the_form(store, sample):
-    import sqlite3
+    from clerk.store import sqlite
 
     app = make_app(store.path, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -216,7 +216,7 @@ async def test_saving_while_another_clerk_program_writes_says_so_and_keeps_the_f
         await pilot.press("tab")
         await type_text(pilot, NEW_ID)
         store.conn.execute("PRAGMA busy_timeout = 50")
-        other = sqlite3.connect(store.path, isolation_level=None)
+        other = sqlite.connect(store.path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another window in the middle of saving
         try:
             await pilot.press("ctrl+s")

@@ -20,6 +20,13 @@ async def type_text(pilot, text: str) -> None:
         await pilot.press(char)
 
 
+async def without_passphrase(pilot) -> None:
+    """Saving with the passphrase left empty asks once more (test_tui_passphrase): no encryption."""
+    await pilot.pause()
+    await pilot.click("#skip")
+    await pilot.pause()
+
+
 async def test_a_new_database_opens_on_the_setup_screen_with_the_code_focused(db_path):
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -75,8 +82,11 @@ async def test_typing_the_three_fields_with_enter_saves_and_opens_home(db_path):
         await type_text(pilot, "示范镇总工会")
         await pilot.press("enter")
         await type_text(pilot, "李华")
-        await pilot.press("enter")  # the last field saves
-        await pilot.pause()
+        await pilot.press("enter")  # on to the passphrase, typed twice; enter on the second saves
+        assert app.focused.id == "passphrase"
+        await pilot.press("enter")
+        await pilot.press("enter")
+        await without_passphrase(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.sub_title == "示范镇总工会 · 经办人 李华"
         unit_line = rendered(app.screen.query_one("#unit", Static).content)
@@ -98,8 +108,8 @@ async def test_a_district_is_set_up_with_a_six_digit_code(db_path):
         await type_text(pilot, "万州区总工会")
         await pilot.click("#clerk")
         await type_text(pilot, "王芳")
-        await pilot.click("#save")
-        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await without_passphrase(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "区县总工会 500101" in rendered(app.screen.query_one("#unit", Static).content)
 
@@ -115,7 +125,7 @@ async def test_screens_are_out_of_reach_until_set_up(db_path):
 
 
 async def test_saving_while_another_clerk_program_writes_says_so(db_path):
-    import sqlite3
+    from clerk.store import sqlite
 
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -126,16 +136,16 @@ async def test_saving_while_another_clerk_program_writes_says_so(db_path):
         await pilot.press("tab")
         await type_text(pilot, "李华")
         app.store.conn.execute("PRAGMA busy_timeout = 50")
-        other = sqlite3.connect(db_path, isolation_level=None)
+        other = sqlite.connect(db_path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         try:
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await without_passphrase(pilot)
             assert isinstance(app.screen, SetupScreen)
             assert any("正被另一个 clerk 程序使用" in n for n in notifications(app))
         finally:
             other.execute("ROLLBACK")
             other.close()
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await without_passphrase(pilot)
         assert isinstance(app.screen, HomeScreen)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from clerk.cli import passphrase
 from clerk.cli.chinese import ClerkCommand
 from clerk.cli.common import console, db_path, fail, full_path, store_from
 from clerk.store import db
@@ -25,13 +26,21 @@ def backup(ctx: click.Context, target: Path | None) -> None:
 @click.command(cls=ClerkCommand)
 @click.argument("backup_file", metavar="备份文件", type=click.Path(path_type=Path))
 @click.option("--yes", is_flag=True, help="不再询问，直接恢复。")
+@click.option(
+    "--recovery-key-file",
+    metavar="文件",
+    type=click.Path(path_type=Path),
+    help="加密备份所属数据库的恢复密钥单（换电脑、或备份来自另一个数据库时用）。",
+)
 @click.pass_context
-def restore(ctx: click.Context, backup_file: Path, yes: bool) -> None:
-    """用备份文件替换当前数据库（当前数据库会先另存一份备份）。"""
+def restore(ctx: click.Context, backup_file: Path, yes: bool, recovery_key_file: Path | None) -> None:
+    """用备份文件替换当前数据库（当前数据库会先另存一份备份）。恢复后的数据库沿用当前的口令。"""
     target = db_path(ctx)
+    recovery = passphrase.before_restore(backup_file, target, recovery_key_file)
     if not yes and not click.confirm(
         f"用“{full_path(backup_file)}”覆盖当前数据库“{full_path(target)}”？", default=False
     ):
         fail("已取消，没有改动。")
     saved = db.restore(backup_file, target)
     console.print(f"已恢复。恢复前的数据库另存在：{full_path(saved)}")
+    passphrase.after_restore(ctx, target, recovery)

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from clerk.cli.chinese import show_error
+from clerk.store import keys
 from clerk.store.store import Store, open_store
 
 console = Console()
@@ -35,10 +36,12 @@ def store_from(ctx: click.Context) -> Store:
 
 
 def run_app(path: Path) -> None:
-    """Open the app (Textual, imported only now: the other commands start without it) on a database."""
+    """Open the app (Textual, imported only now: the other commands start without it) on a database;
+    an encrypted one not unlocked yet opens on the app's unlock screen."""
     from clerk.tui.app import make_app
 
-    make_app(path, store=open_store(path)).run()
+    keys.set_unlocker(None)  # the app asks on its own screen, not on the terminal
+    make_app(path).run()
 
 
 def full_path(path: str | Path) -> str:

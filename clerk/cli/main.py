@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
-from clerk.cli import backup, config, hub, importing, members, orgs, printing, setup, sync
+from clerk.cli import backup, config, hub, importing, members, orgs, passphrase, printing, setup, sync
 from clerk.cli.chinese import ClerkGroup, show_usage_error
 from clerk.cli.common import fail, run_app
-from clerk.store import db, paths
+from clerk.store import db, keys, paths
 from clerk.store.store import ServiceError
 
 
@@ -34,8 +34,10 @@ class RootGroup(ClerkGroup):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (ServiceError, db.DatabaseError) as exc:
+        except (ServiceError, db.DatabaseError, keys.KeyProblem) as exc:
             fail(str(exc))
+        except click.Abort:
+            fail("已取消，没有改动。")
         except KeyboardInterrupt:
             fail("已中断，未提交的改动没有写入。")
 
@@ -50,14 +52,23 @@ class RootGroup(ClerkGroup):
     envvar="CLERK_DB",
     help="数据库文件（默认：本机用户数据目录下的 clerk.store.db；也可用环境变量 CLERK_DB）。",
 )
+@click.option(
+    "--passphrase-file",
+    metavar="文件",
+    type=click.Path(path_type=Path),
+    help="从文件读数据库口令（脚本用；也可用环境变量 CLERK_PASSPHRASE；否则运行时输入）。",
+)
 @click.pass_context
-def main(ctx: click.Context, db_path: Path | None) -> None:
+def main(ctx: click.Context, db_path: Path | None, passphrase_file: Path | None) -> None:
     """clerk：乡镇（街道）工会会员实名制管理，离线可用。
 
     不带子命令时打开界面。"""
     ctx.ensure_object(dict)
     ctx.obj["db"] = db_path or paths.default_db()
+    ctx.obj["passphrase_file"] = passphrase_file
+    passphrase.install_unlocker(ctx)
     if ctx.invoked_subcommand is None:
+        passphrase.unlock_if_given(ctx, ctx.obj["db"])  # else the app's own unlock screen asks
         run_app(ctx.obj["db"])
 
 
@@ -76,6 +87,8 @@ for command in (
     printing.print_group,
     backup.backup,
     backup.restore,
+    passphrase.encrypt,
+    passphrase.passphrase,
     config.config,
 ):
     main.add_command(command)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from clerk.cli import passphrase
 from clerk.cli.chinese import ClerkCommand
-from clerk.cli.common import console, fail, run_app, store_from
+from clerk.cli.common import console, db_path, fail, run_app, store_from
 from clerk.registry import demo as demo_service
 from clerk.registry import setup as setup_service
 from clerk.store import paths
@@ -20,15 +21,22 @@ from clerk.store.store import open_store
 @click.option("--clerk", "clerk_name", required=True, help="经办人姓名（记入每条修改记录）。")
 @click.pass_context
 def setup(ctx: click.Context, code: str, name: str, clerk_name: str) -> None:
-    """设置本数据库所属单位和经办人（代替首次使用界面）。"""
+    """设置本数据库所属单位和经办人（代替首次使用界面）；新数据库同时设置口令（加密）。
+
+    口令：运行时输入两遍；脚本用 --passphrase-file 或环境变量 CLERK_PASSPHRASE。
+    脚本里没有给口令时，建立的是不加密的数据库（会提示）。"""
     errors = setup_service.validate_unit(code, name, clerk_name)
     if errors:  # before opening: a refused setup must not leave an empty database behind
         fail(" ".join(errors.values()))
+    recovery = passphrase.encrypt_if_new(ctx, db_path(ctx))
     store = store_from(ctx)
     unit = setup_service.set_up(store, code, name, clerk_name)
     console.print(
         f"已设置：{unit.name}（{unit.level_label} {unit.code}），经办人 {unit.clerk}。数据库：{store.path.absolute()}"
     )
+    if recovery is not None:
+        console.print("数据库已加密。")
+        passphrase.show_recovery(recovery, store)
 
 
 @click.command(cls=ClerkCommand)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from clerk.importing.plan import NEW_COLUMNS, Plan, no_cyclic_gc
 from clerk.importing.scan import Progress, _previous
 from clerk.registry import members
 from clerk.store import bulk as member_bulk
-from clerk.store import db
+from clerk.store import db, sqlite
 from clerk.store.store import ServiceError, Store, new_uid, now
 
 CHUNK = 10_000
@@ -61,7 +60,7 @@ class EarlyBackup:
         self.db_path = Path(db_path)
         self.path: Path | None = None
         self._version: int | None = None
-        self._conn = sqlite3.connect(self.db_path, check_same_thread=False)
+        self._conn = db.open_file(self.db_path, check_same_thread=False)
         self._thread = threading.Thread(target=self._run, name="clerk-import-backup", daemon=True)
         self._thread.start()
         # `clerk import` starts the writer process for a big roster now too (import_writer): it is
@@ -76,7 +75,7 @@ class EarlyBackup:
         try:
             self.path = db.backup(self._conn, self.db_path, reason="import")
             self._version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-        except (sqlite3.Error, OSError):
+        except (sqlite.Error, OSError):
             self.path = None
 
     def take(self) -> Path | None:
@@ -86,7 +85,7 @@ class EarlyBackup:
             unchanged = (
                 self.path is not None and self._conn.execute("PRAGMA data_version").fetchone()[0] == self._version
             )
-        except sqlite3.Error:
+        except sqlite.Error:
             unchanged = False
         if not unchanged:
             self.discard()
@@ -113,7 +112,7 @@ class EarlyBackup:
 
 def _backup_now(store: Store) -> Path:
     """A backup of what is committed, from a connection of its own (ours holds the write lock)."""
-    conn = sqlite3.connect(store.path)
+    conn = db.open_file(store.path)
     try:
         return db.backup(conn, store.path, reason="import")
     finally:
@@ -130,7 +129,7 @@ def checkpoint(store: Store) -> None:
     the clerk has seen the result; SQLite would otherwise do it on the next write)."""
     try:
         store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    except sqlite3.Error:
+    except sqlite.Error:
         pass  # busy readers: SQLite finishes it later by itself
 
 

@@ -14,7 +14,8 @@ it is told everything arrived. If this process dies, the writer sees its input e
 back; if the writer dies or fails, this process raises and nothing was written.
 
 Messages are pickled tuples: in on the writer's stdin, out on a copy of its stdout (anything
-printed there by accident goes to stderr instead).
+printed there by accident goes to stderr instead). The key of an encrypted database comes in the
+first message, so it is never on a command line or in the environment.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import dataclasses
 import os
 import pickle
 import queue
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -47,7 +47,7 @@ from clerk.importing.commit import (
 )
 from clerk.importing.plan import Options, Plan, SeenIds, _Planner, no_cyclic_gc
 from clerk.importing.scan import FileScan, Progress
-from clerk.store import db
+from clerk.store import db, keys, sqlite
 from clerk.store.store import ServiceError, Store
 
 PARALLEL_ROWS = 20_000  # below this the helper's start-up (~0.3 s) is not worth it
@@ -102,7 +102,9 @@ def run(
     if early is not None:
         early.writer = None  # ours now: taking the backup must not stop it
     try:
-        writer.send("begin", str(store.path), _portable(scan), options, scan.estimated_rows or 0)
+        # The database key goes through the pipe, never the command line or the environment.
+        key = keys.key_for(store.path)
+        writer.send("begin", str(store.path), key, _portable(scan), options, scan.estimated_rows or 0)
         feed = _Feed(store, scan, early, writer, planner)
         with no_cyclic_gc(), _small_cache(store):
             planner.run()
@@ -288,7 +290,9 @@ class _Clock:
 
 def _serve(read, reply) -> None:
     clock = _Clock()
-    _, db_path, scan, options, estimate = read()
+    _, db_path, key, scan, options, estimate = read()
+    if key is not None:
+        keys.remember(db_path, key)
     store = Store(db_path)
 
     def progress(stage: str, done: int, total: int | None) -> None:
@@ -325,7 +329,7 @@ def _serve(read, reply) -> None:
         reply("done", writer.result(), clock.report())
     except _Nothing:
         reply("nothing")
-    except sqlite3.Error as exc:
+    except sqlite.Error as exc:
         raise ServiceError(f"{db.describe_error(exc, db_path)}（导入没有写入任何内容）") from None
     finally:
         store.batch_id = None

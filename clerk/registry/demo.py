@@ -131,6 +131,7 @@ def build(
 ) -> None:
     """Fill an empty store with the demo township."""
     setup.set_up(store, *DEMO_UNIT)
+    store.set_settings(demo="1")  # the home screen says it is the demo (and why it is not encrypted)
     org_ids = _orgs(store)
     rng = random.Random(seed)
     today = date.today()

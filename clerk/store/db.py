@@ -1,8 +1,12 @@
-"""SQLite connection, schema and migrations.
+"""SQLite connection, schema and migrations, backup and restore.
 
 The schema lives in schema.sql (re-applied idempotently); MIGRATIONS holds only the changes
 to existing tables that CREATE ... IF NOT EXISTS cannot express. An older database is backed
 up before it is migrated; a newer one is refused.
+
+Every connection comes from open_file(), which starts an encrypted database's connection with
+its key (keys.py says where keys come from); backups of an encrypted database are encrypted with
+the same key.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
+
+from clerk.store import keys, sqlite
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema.sql"
 
@@ -24,6 +30,17 @@ MIGRATIONS: dict[int, list[str]] = {}
 
 class DatabaseError(Exception):
     """A database problem with a message in Chinese that a clerk can act on."""
+
+
+class Locked(DatabaseError):
+    """An encrypted database whose key this process has not unlocked: ask for the passphrase."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        super().__init__(
+            f"数据库“{path}”已加密，需要口令才能打开。请在界面里输入口令；"
+            "在脚本里可用环境变量 CLERK_PASSPHRASE 或 --passphrase-file 文件 给出口令。"
+        )
 
 
 def schema_sql() -> str:
@@ -43,14 +60,35 @@ def _statements(sql: str) -> Iterator[str]:
         if not buf and line.strip().startswith("--"):
             continue
         buf += line
-        if sqlite3.complete_statement(buf):
+        if sqlite.complete_statement(buf):
             stmt = buf.strip()
             buf = ""
             if stmt and not stmt.upper().startswith("PRAGMA"):
                 yield stmt
 
 
-def connect(path: str | Path, *, timeout: float = 5.0) -> sqlite3.Connection:
+def open_file(path: str | Path, *, key: bytes | None = None, readonly: bool = False, **kwargs) -> sqlite.Connection:
+    """A connection to a database file; an encrypted one's starts with `PRAGMA key` (with the key
+    given, else the one unlocked for this file). Every connection clerk makes comes from here."""
+    path = Path(path)
+    key = key or keys.key_for(path)
+    if key is None and keys.needs_key(path):
+        keys.ask_to_unlock(path)
+        key = keys.key_for(path)
+        if key is None:
+            raise Locked(path)
+    target = f"file:{quote(str(path))}?mode=ro" if readonly else str(path)
+    conn = sqlite.connect(target, uri=readonly, **kwargs)
+    if key is not None:
+        conn.execute(keys.pragma(key))
+    else:
+        # As before SQLCipher: big sorts spill to temporary files. An encrypted database keeps them
+        # in memory (SQLCipher's default), so none of its data is ever on disk in the clear.
+        conn.execute("PRAGMA temp_store = FILE")
+    return conn
+
+
+def connect(path: str | Path, *, timeout: float = 5.0) -> sqlite.Connection:
     """Open (creating or migrating as needed) the database at path."""
     path = Path(path)
     if path.is_dir():
@@ -61,27 +99,32 @@ def connect(path: str | Path, *, timeout: float = 5.0) -> sqlite3.Connection:
         raise DatabaseError(f"无法创建文件夹“{path.parent}”。请换一个可写的位置。") from None
     # WAL needs to write beside the file, so a read-only file or folder can't be used at all.
     if (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK):
-        raise DatabaseError(describe_error(sqlite3.OperationalError("readonly"), path))
+        raise DatabaseError(describe_error(sqlite.OperationalError("readonly"), path))
     conn = None
     try:
-        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
+        conn = open_file(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite.Row
         conn.execute("PRAGMA foreign_keys = ON")
         _refuse_foreign(conn, path)  # before WAL: never change another program's file
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL")
         conn.execute("PRAGMA cache_size = -32000")
         _prepare(conn, path)
-    except (sqlite3.DatabaseError, DatabaseError) as exc:
+    except (sqlite.DatabaseError, DatabaseError) as exc:
         if conn is not None:
             conn.close()
         if isinstance(exc, DatabaseError):
             raise
+        if keys.key_for(path) is not None and "not a database" in str(exc):
+            raise DatabaseError(
+                f"数据库“{path}”打不开：口令文件“{keys.key_file(path)}”与它不配套（或数据库已损坏）。"
+                "请用 clerk restore 从备份恢复，或用恢复密钥：clerk passphrase reset --recovery-key-file 文件。"
+            ) from None
         raise DatabaseError(describe_error(exc, path)) from None
     return conn
 
 
-def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+def _refuse_foreign(conn: sqlite.Connection, path: Path) -> None:
     """Refuse, without writing, a file that is another program's database or a newer clerk's."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -94,10 +137,16 @@ def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def describe_error(exc: sqlite3.Error, path: Path | str) -> str:
+def describe_error(exc: sqlite.Error, path: Path | str) -> str:
     text = str(exc).lower()
     if "not a database" in text or "file is encrypted" in text or "malformed" in text:
-        return f"“{path}”不是 clerk 的数据库文件（或已损坏）。请检查路径，或用 clerk restore 从备份恢复。"
+        message = f"“{path}”不是 clerk 的数据库文件（或已损坏）。请检查路径，或用 clerk restore 从备份恢复。"
+        if keys.is_encrypted(path) and not keys.key_file(path).exists():
+            message += (
+                f"如果它是加密的 clerk 数据库而旁边的口令文件“{keys.key_file(path).name}”丢了，"
+                "可以用恢复密钥打开：clerk passphrase reset --recovery-key-file 文件。"
+            )
+        return message
     if "locked" in text or "busy" in text:
         return f"数据库“{path}”正被另一个 clerk 程序使用。请先关闭另一个窗口，再重试。"
     if "readonly" in text or "read-only" in text or "unable to open" in text:
@@ -107,7 +156,7 @@ def describe_error(exc: sqlite3.Error, path: Path | str) -> str:
     return f"数据库“{path}”出错：{exc}。数据没有改动。"
 
 
-def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+def _prepare(conn: sqlite.Connection, path: Path) -> None:
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     target = schema_version()
     has_tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
@@ -125,7 +174,7 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn: sqlite.Connection) -> Iterator[sqlite.Connection]:
     """One write transaction (BEGIN IMMEDIATE); nested calls become savepoints."""
     if conn.in_transaction:
         name = f"sp{id(object())}"
@@ -152,20 +201,21 @@ def backup_dir(db_path: Path) -> Path:
 
 
 def backup(
-    conn: sqlite3.Connection,
+    conn: sqlite.Connection,
     db_path: Path | str,
     *,
     reason: str = "manual",
     to: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Path:
-    """Copy the live database with SQLite's backup API (consistent even while in use)."""
+    """Copy the live database with SQLite's backup API (consistent even while in use); the copy of
+    an encrypted database is encrypted with the same key."""
     db_path = Path(db_path)
     if to is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         to = backup_dir(db_path) / f"{db_path.stem}-{stamp}-{reason}.db"
     to.parent.mkdir(parents=True, exist_ok=True)
-    target = sqlite3.connect(to)
+    target = open_file(to, key=keys.key_for(db_path))
     try:
         conn.backup(target, pages=4096, progress=(lambda s, r, t: progress(t - r, t)) if progress else None)
         # One self-contained file (no -wal/-shm beside it) that can be carried on a USB stick.
@@ -175,38 +225,107 @@ def backup(
     return to
 
 
-def restore(backup_path: Path | str, db_path: Path | str) -> Path:
-    """Replace db_path with a backup; the current file is itself backed up first."""
-    backup_path, db_path = Path(backup_path), Path(db_path)
-    if not backup_path.is_file():
-        raise DatabaseError(f"找不到备份文件“{backup_path}”。")
+def export(source: sqlite.Connection, dest: Path, key: bytes | None) -> None:
+    """Copy a database into a new file encrypted with key (None: plain). SQLCipher's export, for
+    what the backup API can't do: it copies only between two plain or two encrypted databases."""
+    version = source.execute("PRAGMA user_version").fetchone()[0]
+    source.execute("ATTACH DATABASE ? AS dest KEY ?", (str(dest), f"x'{key.hex()}'" if key else ""))
     try:
-        source = sqlite3.connect(f"file:{backup_path}?mode=ro", uri=True)
+        source.execute("SELECT sqlcipher_export('dest')")
+        source.execute(f"PRAGMA dest.user_version = {int(version)}")
+    finally:
+        source.execute("DETACH DATABASE dest")
+
+
+def _backup_key(backup_path: Path, db_path: Path) -> bytes | None:
+    """The key a backup opens with: one unlocked for the backup itself (its recovery key or key
+    file), else the current database's (backups share the key of the database they came from)."""
+    if not keys.is_encrypted(backup_path):
+        return None
+    return keys.key_for(backup_path) or keys.key_for(db_path)
+
+
+def _open_backup(backup_path: Path, key: bytes | None) -> sqlite.Connection:
+    try:
+        source = open_file(backup_path, key=key, readonly=True)
         source.execute("SELECT count(*) FROM members").fetchone()
         ok = source.execute("PRAGMA integrity_check").fetchone()[0]
-    except sqlite3.DatabaseError:
-        raise DatabaseError(f"“{backup_path}”不是 clerk 的备份文件（或已损坏），没有恢复。") from None
+    except sqlite.DatabaseError:
+        if key is not None:
+            raise DatabaseError(
+                f"备份“{backup_path}”已加密，当前数据库的密钥打不开它（它来自另一个数据库，或已损坏），没有恢复。"
+                "请给出那个数据库的恢复密钥：clerk restore 备份文件 --recovery-key-file 文件。"
+            ) from None
+        hint = (
+            "如果它是加密的备份，请用 --recovery-key-file 给出它的恢复密钥。" if keys.is_encrypted(backup_path) else ""
+        )
+        raise DatabaseError(f"“{backup_path}”不是 clerk 的备份文件（或已损坏），没有恢复。{hint}") from None
     if ok != "ok":
         source.close()
         raise DatabaseError(f"备份“{backup_path}”已损坏（完整性检查未通过），没有恢复。")
+    return source
+
+
+def restore(backup_path: Path | str, db_path: Path | str) -> Path:
+    """Replace db_path with a backup; the current file is itself backed up first.
+
+    The restored database keeps the current database's key (a backup with another key, or a plain
+    one, is re-encrypted under it: same passphrase and recovery key as before the restore). With no
+    encrypted database here, it keeps the backup's own key, and the key file beside the backup, if
+    there is one, comes with it."""
+    backup_path, db_path = Path(backup_path), Path(db_path)
+    if not backup_path.is_file():
+        raise DatabaseError(f"找不到备份文件“{backup_path}”。")
+    if keys.needs_key(db_path):
+        raise Locked(db_path)
+    source_key = _backup_key(backup_path, db_path)
+    source = _open_backup(backup_path, source_key)
+    target_key = keys.key_for(db_path) if keys.is_encrypted(db_path) else source_key
+    db_path.parent.mkdir(parents=True, exist_ok=True)  # a new laptop: no folder yet
     saved = None
-    if db_path.exists():
-        try:
-            current = connect(db_path)
-            saved = backup(current, db_path, reason="before-restore")
-            current.close()
-        except DatabaseError:
-            # The current file is damaged (often why one restores): keep its bytes as they are.
-            saved = backup_dir(db_path) / f"{db_path.stem}-{datetime.now():%Y%m%d-%H%M%S}-damaged.db"
-            saved.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(db_path, saved)
-            # SQLite can't write into a file that isn't a database, nor should a stale WAL replay.
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    target = sqlite3.connect(db_path)
+    staged = db_path.with_name(db_path.name + ".restoring")
     try:
-        source.backup(target)
+        if db_path.exists():
+            saved = _save_current(db_path)
+            if bool(target_key) != keys.is_encrypted(db_path):  # a plain database here, an encrypted backup
+                _remove_database_files(db_path)
+        if bool(source_key) != bool(target_key):  # a plain backup into an encrypted database
+            _remove_database_files(staged)
+            export(source, staged, target_key)
+            source.close()
+            source = open_file(staged, key=target_key)
+        target = open_file(db_path, key=target_key)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
     finally:
-        target.close()
         source.close()
+        _remove_database_files(staged)
+    if target_key is not None and target_key == source_key and keys.key_for(db_path) is None:
+        keys.remember(db_path, target_key)
+        if keys.key_file(backup_path).exists() and not keys.key_file(db_path).exists():
+            shutil.copyfile(keys.key_file(backup_path), keys.key_file(db_path))
+            os.chmod(keys.key_file(db_path), 0o600)
     return saved or db_path
+
+
+def _save_current(db_path: Path) -> Path:
+    try:
+        current = connect(db_path)
+        saved = backup(current, db_path, reason="before-restore")
+        current.close()
+        return saved
+    except DatabaseError:
+        # The current file is damaged (often why one restores): keep its bytes as they are.
+        saved = backup_dir(db_path) / f"{db_path.stem}-{datetime.now():%Y%m%d-%H%M%S}-damaged.db"
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(db_path, saved)
+        # SQLite can't write into a file that isn't a database, nor should a stale WAL replay.
+        _remove_database_files(db_path)
+        return saved
+
+
+def _remove_database_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

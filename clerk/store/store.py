@@ -7,7 +7,6 @@ change journal with who, when, before and after), which later sync files are mad
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from clerk.store import db
+from clerk.store import db, sqlite
 from clerk.store.errors import ServiceError
 
 __all__ = ["NotSetUp", "ServiceError", "Store", "Unit", "new_uid", "now", "open_store"]
@@ -52,7 +51,7 @@ def new_uid() -> str:
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.conn: sqlite3.Connection = db.connect(self.path)
+        self.conn: sqlite.Connection = db.connect(self.path)
         self.batch_id: int | None = None
 
     def close(self) -> None:
@@ -85,11 +84,11 @@ class Store:
 
     # -- writes -----------------------------------------------------------------------------
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> Iterator[sqlite.Connection]:
         try:
             with db.transaction(self.conn) as conn:
                 yield conn
-        except sqlite3.OperationalError as exc:
+        except sqlite.OperationalError as exc:
             raise ServiceError(db.describe_error(exc, self.path)) from None
 
     def journal(

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import queue
 import re
-import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clerk.spreadsheets.xlsx_stream import Column, XlsxStreamWriter, clean
-from clerk.store import folders
+from clerk.store import db, folders, sqlite
 from clerk.store.store import ServiceError, Store, now
 from clerk.sync import format as fmt
 
@@ -102,7 +101,7 @@ def export(
         raise ServiceError(f"导出文件夹“{out}”不可写。请换一个位置（--out）。")
 
     # A connection of our own: a long read transaction must not wrap the app's writes.
-    conn = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True, check_same_thread=False)
+    conn = db.open_file(store.path, readonly=True, check_same_thread=False)
     try:
         conn.execute("BEGIN")
         last, newest = (
@@ -120,7 +119,7 @@ def export(
         target = out / name
         manifest = _write(conn, unit, full, first, newest, out, target, password, progress)
         conn.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
+    except sqlite.DatabaseError as exc:
         raise ServiceError(f"读取数据库出错：{exc}。没有生成文件。") from None
     finally:
         conn.close()
@@ -132,7 +131,7 @@ def export(
 
 
 def _write(
-    conn: sqlite3.Connection,
+    conn: sqlite.Connection,
     unit,
     full: bool,
     first: int,
@@ -235,7 +234,7 @@ def _stream_sheet(book: XlsxStreamWriter, sheet: str, rows: Iterator[tuple], che
     return count
 
 
-def _prefetched(cursor: sqlite3.Cursor, size: int = 1000) -> Iterator[tuple]:
+def _prefetched(cursor: sqlite.Cursor, size: int = 1000) -> Iterator[tuple]:
     """Rows read by a thread of its own (SQLite lets go of the GIL while it steps), in bounded batches."""
     batches: queue.Queue = queue.Queue(maxsize=4)
     failure: list[BaseException] = []
@@ -277,7 +276,7 @@ def _changed(tbl: str, alias: str, full: bool) -> str:
     return f"{alias}.id IN (SELECT row_id FROM journal WHERE tbl = '{tbl}' AND seq BETWEEN ? AND ?)"
 
 
-def _count(conn: sqlite3.Connection, full: bool, first: int, last: int) -> int:
+def _count(conn: sqlite.Connection, full: bool, first: int, last: int) -> int:
     args = () if full else (first, last)
     members = conn.execute(f"SELECT count(*) FROM members m WHERE {_changed('members', 'm', full)}", args).fetchone()[0]
     transfers = conn.execute(
@@ -287,7 +286,7 @@ def _count(conn: sqlite3.Connection, full: bool, first: int, last: int) -> int:
     return members + transfers + orgs
 
 
-def _organisations(conn: sqlite3.Connection) -> Iterator[tuple]:
+def _organisations(conn: sqlite.Connection) -> Iterator[tuple]:
     sql = (
         f"SELECT {_select(fmt.ORG_FIELDS, 'o', _ORG_SQL)} FROM organisations o"
         " LEFT JOIN organisations p ON p.id = o.parent_id ORDER BY o.id"
@@ -295,7 +294,7 @@ def _organisations(conn: sqlite3.Connection) -> Iterator[tuple]:
     yield from _prefetched(conn.execute(sql))
 
 
-def _members(conn: sqlite3.Connection, full: bool, first: int, last: int, *, deleted: bool) -> Iterator[tuple]:
+def _members(conn: sqlite.Connection, full: bool, first: int, last: int, *, deleted: bool) -> Iterator[tuple]:
     fields = fmt.DELETION_FIELDS if deleted else fmt.MEMBER_FIELDS
     sql = (
         f"SELECT {_select(fields, 'm', _MEMBER_SQL)} FROM members m LEFT JOIN organisations o ON o.id = m.org_id"
@@ -305,7 +304,7 @@ def _members(conn: sqlite3.Connection, full: bool, first: int, last: int, *, del
     yield from _prefetched(conn.execute(sql, () if full else (first, last)))
 
 
-def _transfers(conn: sqlite3.Connection, full: bool, first: int, last: int) -> Iterator[tuple]:
+def _transfers(conn: sqlite.Connection, full: bool, first: int, last: int) -> Iterator[tuple]:
     sql = (
         f"SELECT {_select(fmt.TRANSFER_FIELDS, 't', _TRANSFER_SQL)} FROM transfers t"
         " JOIN members m ON m.id = t.member_id"

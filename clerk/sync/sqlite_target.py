@@ -9,7 +9,6 @@ district's code, which is how a later merge tells the district's own edits apart
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -20,6 +19,7 @@ from typing import Any
 
 from clerk.domain import choices, names
 from clerk.store import bulk as member_bulk
+from clerk.store import sqlite
 from clerk.store.store import Store, new_uid, now
 from clerk.sync import format as fmt
 from clerk.sync.book import CONFLICT_SELECT, Bookkeeping, conflict_from_row
@@ -148,7 +148,7 @@ class SqliteTarget(Bookkeeping):
 
     # Bookkeeping's queries (sync_book)
     def _query(self, sql: str, params=(), *, mapping: bool = False) -> list:
-        return self.conn.execute(sql, params).fetchall()  # sqlite3.Row: by name and by position
+        return self.conn.execute(sql, params).fetchall()  # sqlite.Row: by name and by position
 
     def _execute(self, sql: str, params=()) -> None:
         self.conn.execute(sql, params)
@@ -294,7 +294,7 @@ class SqliteTarget(Bookkeeping):
             return True
         try:
             row_id, snapshot = _INSERT[tbl](self, values)
-        except sqlite3.IntegrityError as exc:
+        except sqlite.IntegrityError as exc:
             raise TargetRefusal(_integrity(tbl, values, exc)) from None
         if row_id is None:
             return False
@@ -317,7 +317,7 @@ class SqliteTarget(Bookkeeping):
         before = _snapshot(tbl, current.row_id, current.values, self)
         try:
             snapshot = _UPDATE[tbl](self, current, values)
-        except sqlite3.IntegrityError as exc:
+        except sqlite.IntegrityError as exc:
             raise TargetRefusal(_integrity(tbl, values, exc)) from None
         op = (
             "delete"
@@ -386,7 +386,7 @@ class SqliteTarget(Bookkeeping):
             member_bulk.journal_inserts(
                 self.conn, first, last, at=now(), clerk=self._clerk, unit_code=self._member_source
             )
-        except sqlite3.IntegrityError as exc:
+        except sqlite.IntegrityError as exc:
             culprit = self._member_rows[0]
             for row in self._member_rows:
                 if self.conn.execute(
@@ -650,7 +650,7 @@ _INSERT = {"organisations": _insert_org, "transfers": _insert_transfer}
 _UPDATE = {"members": _update_member, "organisations": _update_org, "transfers": _update_transfer}
 
 
-def _integrity(tbl: str, values: dict[str, Any], exc: sqlite3.IntegrityError) -> str:
+def _integrity(tbl: str, values: dict[str, Any], exc: sqlite.IntegrityError) -> str:
     text = str(exc)
     if tbl == "members" and "id_number" in text:
         return (

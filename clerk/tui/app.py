@@ -9,6 +9,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from clerk.store import keys
 from clerk.store.store import Store, open_store
 from clerk.tui.palette import ClerkCommandPalette
 from clerk.tui.widgets import ConfirmDialog, unsaved_forms
@@ -26,11 +27,28 @@ class ClerkApp(App[None]):
         Binding("ctrl+p", "command_palette", "全部命令", show=False, priority=True),
     ]
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store | None, db_path: str | Path | None = None):
+        """store None: an encrypted database, opened on the unlock screen."""
         super().__init__()
-        self.store: Store = store
+        self.db_path = Path(db_path) if db_path is not None else store.path  # type: ignore[union-attr]
+        self.locked = store is None
+        if store is not None:
+            self.store: Store = store
 
     def on_mount(self) -> None:
+        if self.locked:
+            from clerk.tui.passphrase import UnlockScreen
+
+            self.push_screen(UnlockScreen(self.db_path), callback=self._unlocked)
+        else:
+            self._start()
+
+    def _unlocked(self, store: Store | None) -> None:
+        assert store is not None
+        self.store, self.locked = store, False
+        self._start()
+
+    def _start(self) -> None:
         unit = self.store.unit
         if unit is None:
             from clerk.tui.setup_screen import SetupScreen
@@ -49,6 +67,8 @@ class ClerkApp(App[None]):
 
     # -- actions reachable from every screen and the command palette -------------------------
     def _go(self, screen: Screen) -> None:
+        if self.locked:
+            return
         if self.store.unit is None:
             self.notify("请先完成首次设置。", severity="warning")
             return
@@ -180,6 +200,9 @@ class ClerkApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every command of the palette; the district's merge and conflicts only at a district."""
+        if self.locked:
+            yield SystemCommand("退出", "退出 clerk", self.exit)
+            return
         district = self.store.unit is not None and self.store.unit.level == "district"
         yield SystemCommand("首页", "回到首页统计", self.action_home)
         yield SystemCommand("会员名册", "查找、浏览会员（身份证号、姓名、拼音）", self.action_members)
@@ -201,10 +224,14 @@ class ClerkApp(App[None]):
         yield SystemCommand("退出", "退出 clerk（有没保存的表会先问）", self.quit_asking)
 
     def on_unmount(self) -> None:
-        self.store.close()
+        if not self.locked:
+            self.store.close()
 
 
 def make_app(db_path: str | Path, *, store: Store | None = None) -> ClerkApp:
-    """Build the app on a database (opened here unless a store is given): the one factory for the
-    CLI, the tests and the benchmarks."""
+    """Build the app on a database (opened here unless a store is given; an encrypted one whose key
+    is not unlocked yet opens on the unlock screen): the one factory for the CLI, the tests and the
+    benchmarks."""
+    if store is None and keys.needs_key(db_path):
+        return ClerkApp(None, db_path)
     return ClerkApp(store or open_store(db_path))

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Static
 from clerk.reports import dashboard
 from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_summary import coverage_lines
+from clerk.tui.passphrase import security_line
 
 
 class Figure(Static):
@@ -59,6 +60,7 @@ class HomeScreen(Screen[None]):
             for key, label in FIGURES:
                 yield Figure(label, key)
         yield Static("", id="coverage")
+        yield Static("", id="security")
         yield Static(
             "按 m 查找会员，n 登记新会员，o 组织机构，s 同步，r 报表，i 导入花名册，b 导入记录；ctrl+p 全部命令。",
             classes="hint",
@@ -77,3 +79,4 @@ class HomeScreen(Screen[None]):
         for key, _ in FIGURES:
             self.query_one(f"#{key}", Figure).show(getattr(figures, key))
         self.query_one("#coverage", Static).update(coverage_lines(store))
+        self.query_one("#security", Static).update(security_line(store))

@@ -1,4 +1,5 @@
-"""First run: which township or district this database belongs to, and the clerk's name."""
+"""First run: which township or district this database belongs to, the clerk's name, and the
+passphrase that encrypts the database (typed twice; skipping it takes a warned second step)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from clerk.registry import setup
-from clerk.store.store import ServiceError
+from clerk.registry import recovery_sheet, setup
+from clerk.store import db, encryption, folders, keys
+from clerk.store.store import ServiceError, open_store
 from clerk.tui.app import ClerkApp
+from clerk.tui.passphrase import PassphraseFields, RecoveryKeyScreen, SkipDialog
 from clerk.tui.widgets import GuardedForm
 
 
@@ -33,8 +36,14 @@ class SetupScreen(GuardedForm, Screen[None]):
             yield Label("经办人姓名")
             yield Input(id="clerk", placeholder="您的姓名")
             yield Static("", id="clerk-error", classes="error")
+            if not keys.is_encrypted(self.app.store.path):
+                yield PassphraseFields()
             yield Button("保存并开始使用", id="save", variant="primary")
         yield Footer()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.recovery: keys.RecoveryKey | None = None  # set once the database is encrypted
 
     def on_mount(self) -> None:
         # The scroll container is focusable too and would take the focus: typing must go to the code.
@@ -50,29 +59,56 @@ class SetupScreen(GuardedForm, Screen[None]):
             text = errors.get(key, "") if (filled or not only_filled) else ""
             self.query_one(f"#{key}-error", Static).update(text)
 
-    @on(Input.Changed)
+    @on(Input.Changed, "#code, #name, #clerk")
     def _changed(self) -> None:
         self._show(setup.validate_unit(*self._values()), only_filled=True)
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
-        order = ["code", "name", "clerk"]
+        order = ["code", "name", "clerk"] + (["passphrase", "passphrase2"] if self._passphrase() else [])
         key = event.input.id or ""
         if key in order[:-1]:
             self.query_one(f"#{order[order.index(key) + 1]}", Input).focus()
         else:
             self.action_save()
 
+    def _passphrase(self) -> PassphraseFields | None:
+        found = self.query(PassphraseFields)
+        return found.first() if found else None
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         values = self._values()
         errors = setup.validate_unit(*values)
-        if errors:
+        fields = self._passphrase()
+        usable = fields.show() if fields else True
+        if errors or not usable:
             self._show(errors, only_filled=False)
             return
+        if fields and fields.skipped:
+            self.app.push_screen(SkipDialog(), callback=lambda skip: self._save(values, None) if skip else None)
+            return
+        self._save(values, fields.values[0] if fields else None)
+
+    def _save(self, values: tuple[str, str, str], passphrase: str | None) -> None:
+        app = self.app
         try:
-            setup.set_up(self.app.store, *values)
-        except ServiceError as exc:  # e.g. the database is held by another clerk window
+            if passphrase and not keys.is_encrypted(app.store.path):
+                app.store.close()
+                try:
+                    self.recovery = encryption.encrypt_new(app.store.path, passphrase)
+                finally:
+                    app.store = open_store(app.store.path)
+            setup.set_up(app.store, *values)
+        except (ServiceError, db.DatabaseError) as exc:  # e.g. the database is held by another clerk window
             self.notify(str(exc), severity="error", timeout=8)
             return
-        self.dismiss(None)
+        if self.recovery is None:
+            self.dismiss(None)
+            return
+        sheet = recovery_sheet.write(self.recovery, app.store.unit, app.store.path, folders.exports_dir(app.store))
+
+        def printed(_: None) -> None:
+            self.dismiss(None)
+
+        app.push_screen(RecoveryKeyScreen(self.recovery, sheet), callback=printed)
