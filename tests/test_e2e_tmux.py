@@ -143,7 +143,7 @@ def test_first_run_setup_then_register_a_member_by_typing(terminal, tmp_path):
     terminal.wait_for_focus("数据库口令")
     terminal.tmux("send-keys", "-t", "clerk", "-l", PASSPHRASE)
     terminal.press("Enter")
-    terminal.wait_for_focus("再输入一次口令")
+    terminal.wait_for_focus("再输一次")
     terminal.tmux("send-keys", "-t", "clerk", "-l", PASSPHRASE)
     terminal.press("Enter")  # the last field saves
     screen = terminal.wait_for("恢复密钥")

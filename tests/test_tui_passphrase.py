@@ -51,16 +51,17 @@ async def test_first_run_asks_for_the_passphrase_twice_then_shows_the_recovery_k
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await fill_unit(pilot)
-        assert app.focused.id == "passphrase" and app.focused.password
+        assert app.focused.id == "first" and app.focused.password
         await type_text(pilot, PASSPHRASE)
         await pilot.press("enter")
+        assert app.focused.id == "second" and app.focused.password
         await type_text(pilot, PASSPHRASE[:-1] + "谢")  # a slip on the second typing
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
-        assert "两次输入的口令不一样" in text_of(app, "#passphrase-error")
+        assert "两次输入的口令不一致" in text_of(app, "#passphrase-error")
         assert not keys.is_encrypted(db_path)
-        second = app.screen.query_one("#passphrase2", Input)
+        second = app.screen.query_one("#second", Input)
         second.value = ""
         second.focus()
         await type_text(pilot, PASSPHRASE)
@@ -94,7 +95,8 @@ async def test_a_short_passphrase_is_refused_as_it_is_typed(db_path):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
-        assert "至少要 8 个字符" in text_of(app, "#passphrase-error")
+        assert "口令至少要 8 个字符" in text_of(app, "#passphrase-error")
+        assert not keys.is_encrypted(db_path)
 
 
 async def test_skipping_the_passphrase_warns_and_can_go_back(db_path):

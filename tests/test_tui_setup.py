@@ -83,7 +83,7 @@ async def test_typing_the_three_fields_with_enter_saves_and_opens_home(db_path):
         await pilot.press("enter")
         await type_text(pilot, "李华")
         await pilot.press("enter")  # on to the passphrase, typed twice; enter on the second saves
-        assert app.focused.id == "passphrase"
+        assert app.focused.id == "first"  # the passphrase
         await pilot.press("enter")
         await pilot.press("enter")
         await without_passphrase(pilot)

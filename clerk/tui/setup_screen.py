@@ -65,10 +65,13 @@ class SetupScreen(GuardedForm, Screen[None]):
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
-        order = ["code", "name", "clerk"] + (["passphrase", "passphrase2"] if self._passphrase() else [])
+        order = ["code", "name", "clerk"]
         key = event.input.id or ""
+        fields = self._passphrase()
         if key in order[:-1]:
             self.query_one(f"#{order[order.index(key) + 1]}", Input).focus()
+        elif key == "clerk" and fields is not None:
+            fields.focus()  # the pair moves on to its second box itself; Enter there saves
         else:
             self.action_save()
 
@@ -88,7 +91,7 @@ class SetupScreen(GuardedForm, Screen[None]):
         if fields and fields.skipped:
             self.app.push_screen(SkipDialog(), callback=lambda skip: self._save(values, None) if skip else None)
             return
-        self._save(values, fields.values[0] if fields else None)
+        self._save(values, fields.value if fields else None)
 
     def _save(self, values: tuple[str, str, str], passphrase: str | None) -> None:
         app = self.app
