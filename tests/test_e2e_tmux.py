@@ -226,7 +226,7 @@ def test_a_member_registered_by_pinyin_candidates_alone(terminal, tmp_path):
     terminal.press("q")
     assert terminal.wait_for_exit() == 0
 
-    conn = sqlite3.connect(db_path)
+    conn = db.open_file(db_path)
     try:
         assert conn.execute("SELECT name, id_number FROM members").fetchall() == [("张三", number)]
     finally:
