@@ -265,7 +265,7 @@ def test_member_delete_asks_first_keeps_the_record_in_the_journal_and_hides_it(s
     assert "王五" in out and idcard.mask(number) in out and "重复录入" in out
     assert "共 0 人" in ok(clerk("--db", str(set_up_db), "member", "list"))
     assert "没有这个会员" in refused(clerk("--db", str(set_up_db), "member", "show", number))
-    conn = sqlite3.connect(set_up_db)
+    conn = sqlite.connect(set_up_db)
     try:
         deleted_at, notes = conn.execute("SELECT deleted_at, notes FROM members").fetchone()
         assert deleted_at and "删除原因：重复录入" in notes
@@ -283,7 +283,7 @@ def test_member_status_left_and_deceased_with_date_and_reason(set_up_db):
     )
     assert "由 在册 改为 退会：2026-04-30 本人申请" in out
     ok(clerk("--db", str(set_up_db), "member", "status", "2", "已故", "--date", "2026-03-02"))
-    conn = sqlite3.connect(set_up_db)
+    conn = sqlite.connect(set_up_db)
     try:
         rows = conn.execute("SELECT name, status, status_note FROM members ORDER BY id").fetchall()
         assert rows == [("赵六", "退会", "2026-04-30 本人申请"), ("钱七", "已故", "2026-03-02")]

@@ -16,6 +16,8 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 # Names with no Chinese rendering that a clerk meets as they are (products, formats).
 PROPER_NOUNS = {"SQLite", "PostgreSQL", "Excel", "WPS", "LibreOffice", "PDF"}
+# Environment variables clerk reads itself (not an option's envvar): typed as they are.
+ENVIRONMENT = {"CLERK_PASSPHRASE"}
 
 
 def all_commands(group: click.Group, path: tuple[str, ...] = ()):
@@ -39,7 +41,7 @@ def help_of(path: tuple[str, ...]) -> str:
 
 def allowed_words() -> set[str]:
     """Commands, options, choice values and environment variables: what a clerk types as it is."""
-    words = {"clerk"}
+    words = {"clerk", *ENVIRONMENT}
     for path, command in COMMANDS:
         words.update(path)
         for param in command.params:

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 import clerk
-from clerk.importing.pinyin import PinyinKeys
 from clerk.importing.commit import (
     BULK,
     EarlyBackup,
@@ -45,6 +44,7 @@ from clerk.importing.commit import (
     _no_autocheckpoint,
     take_backup,
 )
+from clerk.importing.pinyin import PinyinKeys
 from clerk.importing.plan import Options, Plan, SeenIds, _Planner, no_cyclic_gc
 from clerk.importing.scan import FileScan, Progress
 from clerk.store import db, keys, sqlite
