@@ -2,7 +2,7 @@
 already checked, so the row checks (Python) and SQLite's writing each have a core.
 
 Why a process: SQLite releases the GIL for every row of an executemany, so a writer *thread* and
-the checking thread slowed each other down (measured: the whole took longer). Why the *writer*
+the checking thread slowed each other down (the whole took longer). Why the *writer*
 in the helper process, not the reader: the sheet is already loaded in this process (calamine
 reads a sheet whole), and a forked child must not use SQLite while its parent has the same
 database open (sqlite.org/howtocorrupt.html, 2.6), so the helper is a fresh interpreter that
@@ -50,7 +50,7 @@ from clerk.importing.scan import FileScan, Progress
 from clerk.store import db, keys, sqlite
 from clerk.store.store import ServiceError, Store
 
-PARALLEL_ROWS = 20_000  # below this the helper's start-up (~0.3 s) is not worth it
+PARALLEL_ROWS = 20_000  # below this the helper's start-up is not worth it (bench/import.py)
 CHUNK = 10_000  # rows per message to the writer
 FIRST_CHUNK = 2_000
 last_writer_steps: dict[str, float] = {}  # the last writer's CPU and wall seconds per step, and its peak MB
@@ -62,7 +62,7 @@ class CannotStart(Exception):
 
 
 def worth_starting(roster: Path) -> bool:
-    """Start the writer while the roster is read? (A 20,000-row .xlsx is about 1.2 MB.)"""
+    """Start the writer while the roster is read? (By file size: about PARALLEL_ROWS rows of .xlsx.)"""
     try:
         return roster.stat().st_size >= 1_000_000
     except OSError:
@@ -135,7 +135,7 @@ class _Feed:
     def __init__(self, store: Store, scan: FileScan, early: EarlyBackup | None, writer: _Writer, planner: _Planner):
         self.store, self.scan, self.early, self.writer, self.planner = store, scan, early, writer, planner
         self.backup: Path | None = None
-        # pypinyin takes 57 MB: loaded only after the sheet is read, and only here. No names
+        # pypinyin's dictionaries are big: loaded only after the sheet is read, and only here. No names
         # remembered: this process has time to spare but holds the sheet (memory, not time, is short).
         self.keys = PinyinKeys(memo=0).keys
         planner.sink, planner.sink_rows = self.rows, FIRST_CHUNK  # a small first one: the writer starts sooner
@@ -159,7 +159,7 @@ class _Feed:
 @contextmanager
 def _small_cache(store: Store) -> Iterator[None]:
     """The lookups of existing members here gain little from a big page cache (new ID numbers are
-    looked up at random), and the writer process has one of its own: keep this one at 4 MB."""
+    looked up at random), and the writer process has one of its own: keep this one small."""
     size = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     store.conn.execute("PRAGMA cache_size = -4000")
     store.conn.execute("PRAGMA shrink_memory")

@@ -1,8 +1,8 @@
 """A small streaming .xlsx writer: rows go straight into the zip, memory stays flat.
 
-openpyxl (write_only) and xlsxwriter (constant_memory) both build a Python object per cell and
-manage about 15,000-22,000 rows/s of a member sheet here; this writer formats each row as one
-string of sheet XML and reaches well over 25,000 (bench/sync.py measures all three).
+openpyxl (write_only) and xlsxwriter (constant_memory) both build a Python object per cell; this
+writer formats each row as one string of sheet XML and is several times faster (bench/sync.py
+measures all three).
 
 What it writes is deliberately plain SpreadsheetML that Excel, WPS, LibreOffice, openpyxl and
 calamine all read: inline strings (never shared strings, never formulas: a text that starts

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from clerk.spreadsheets.errors import SpreadsheetError
 
-# Real rosters: a 200,000-row sheet is about 80-130 MB of XML compressing 6-10 times.
+# Real rosters: even a very big sheet's XML compresses only some ten times.
 MAX_TOTAL = 400 * 1024 * 1024  # declared uncompressed bytes over the whole archive
 MAX_ENTRIES = 5000
 MAX_RATIO = 200  # per entry, once it is big enough for the ratio to mean something
