@@ -349,3 +349,26 @@ def test_run_checks_and_commits_in_one_call(store, tmp_path):
     scan.close()
     assert not again.written and again.already["id"] == result.batch_id
     assert len(list(result.backup.parent.glob("*-import.db"))) == 1  # the second run's backup was not kept
+
+
+def test_the_error_report_sent_back_fixed_updates_members_it_had_imported(store, tmp_path):
+    """A row imported with a warning (its phone left out) is corrected in the report and sent back: the
+    member already imported gets the corrected phone, without the clerk choosing 更新已有会员."""
+    rows = [HEADER, [1, "孙六", make_id("19900101", 45), "1380000", "快递员", "2026-03-01"], *people(2)]
+    plan, result = run(store, write_xlsx(tmp_path / "r.xlsx", {"花名册": rows}), commit=True)
+    assert plan.counts["new"] == 3 and plan.counts["warning"] == 1
+    member = store.conn.execute("SELECT id, phone FROM members WHERE name = '孙六'").fetchone()
+    assert member["phone"] is None
+    report = import_report.for_batch(store, result.batch_id, tmp_path / "错误报告.xlsx")
+    wb = load_workbook(report)
+    ws = wb["花名册需核对"]
+    assert ws.cell(row=2, column=2).value == "孙六" and ws.cell(row=2, column=4).value == "1380000"
+    ws.cell(row=2, column=4).value = "13800000006"
+    wb.save(tmp_path / "改好了.xlsx")
+
+    plan, fixed = run(store, tmp_path / "改好了.xlsx", commit=True)
+    assert plan.counts["updated"] == 1 and plan.counts["new"] == 0
+    assert [p.reason for p in plan.by_kind("update")] == ["将更新：手机号码：空 → 13800000006"]
+    assert store.conn.execute("SELECT phone FROM members WHERE id = ?", (member["id"],)).fetchone()[0] == "13800000006"
+    assert fixed.parent_id == result.batch_id
+    assert import_batches.get(store, fixed.batch_id)["update_existing"] == 1

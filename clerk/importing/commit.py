@@ -272,7 +272,7 @@ class _BatchWriter:
                 json.dumps(sheets, ensure_ascii=False),
                 json.dumps(mapping, ensure_ascii=False),
                 self.options.org_id,
-                int(self.options.update_existing),
+                int(self.options.updates(scan)),
                 self.parent["id"] if self.parent else None,
                 str(self.backup),
                 unit.clerk,

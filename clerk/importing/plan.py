@@ -79,6 +79,11 @@ class SeenIds:
 class Options:
     org_id: int | None = None  # the organisation every imported member joins (unless 工作单位 matches one)
     update_existing: bool = False  # update members already in the database with the roster's values
+
+    def updates(self, scan: FileScan) -> bool:
+        """Are existing members updated? Asked for, or the file is an error report sent back fixed
+        (its instructions promise that the corrections are taken)."""
+        return self.update_existing or scan.parent_uid is not None
     match_org_names: bool = True  # use a 工作单位 column that names an organisation
 
 
@@ -391,7 +396,7 @@ class _Planner:
             f"{LABEL.get(k, '所在工会' if k == 'org_id' else k)}：{_show(existing[k])} → {_show(v)}"
             for k, v in changes.items()
         )
-        if changes and plan.options.update_existing:
+        if changes and plan.options.updates(plan.scan):
             plan.counts["updated"] += 1
             plan.updates.append((existing["id"], changes))
             plan.problems.append(Problem("update", sheet, row_no, clean["name"], masked, f"将更新：{described}"))
