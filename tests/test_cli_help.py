@@ -69,7 +69,9 @@ def latin_words(text: str, allowed: set[str]) -> list[str]:
 
 def test_the_latin_word_finder_finds_english_and_passes_names():
     allowed = {"clerk", "member", "show", "--limit", "CLERK_DB"}
-    text = "用法：clerk member show [OPTIONS] 会员 Show this message. --limit 整数 D:/工会 a.xlsx CLERK_DB SQLite E=手机"
+    text = (
+        "用法：clerk member show [OPTIONS] 会员 Show this message. --limit 整数 D:/工会 a.xlsx CLERK_DB SQLite E=手机"
+    )
     assert latin_words(text, allowed) == ["OPTIONS", "Show", "this", "message"]
 
 

@@ -169,3 +169,27 @@ async def test_n_on_the_list_opens_the_form(store, sample):
         from clerk.tui.members.member_form import MemberFormScreen
 
         assert isinstance(app.screen, MemberFormScreen)
+
+
+async def test_at_120_columns_union_names_are_not_cut(store, sample):
+    long_name = "重庆市万州区顺达快递物流有限公司第一分公司工会"
+    store.conn.execute("UPDATE organisations SET name = ? WHERE name = '顺达快递公司工会'", (long_name,))
+    store.conn.commit()
+    app = make_app(store.path, store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.action_members()
+        await pilot.pause()
+        assert isinstance(app.screen, MemberListScreen)
+        table = app.screen.query_one(DataTable)
+        shown = {str(table.get_row_at(i)[3]) for i in range(table.row_count)}
+        assert long_name in shown
+        assert members.get(store, sample["张三"])["org_name"] == long_name
+
+
+async def test_the_whole_roll_says_how_it_differs_from_homes_on_the_roll_count(store, sample):
+    members.change_status(store, sample["李四"], "退会", "本人申请")
+    app = make_app(store.path, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert "共 6 人（在册 5 人，另 1 人已转出、退会或已故）" in status_line(app)

@@ -183,6 +183,11 @@ class ClerkApp(App[None]):
 
         self._go(ReportScreen())
 
+    def action_settings(self) -> None:
+        from clerk.tui.settings_screen import SettingsScreen
+
+        self._go(SettingsScreen())
+
     # -- roster import ------------------------------------------------------------------------
     def action_import_roster(self) -> None:
         from clerk.tui.importing.import_wizard import ImportWizardScreen
@@ -221,6 +226,7 @@ class ClerkApp(App[None]):
         yield SystemCommand("统计报表", "生成会员和组织统计报表（.xlsx，可打印上报）", self.action_report)
         yield SystemCommand("导入花名册", "批量入会：导入单位报来的花名册（Excel/WPS/CSV）", self.action_import_roster)
         yield SystemCommand("导入记录", "每次导入的文件、结果和列对应；撤销一个批次", self.action_batches)
+        yield SystemCommand("设置", "本单位代码、名称、经办人；收件和导出文件夹", self.action_settings)
         yield SystemCommand("退出", "退出 clerk（有没保存的表会先问）", self.quit_asking)
 
     def on_unmount(self) -> None:

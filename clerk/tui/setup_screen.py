@@ -61,7 +61,11 @@ class SetupScreen(GuardedForm, Screen[None]):
 
     @on(Input.Changed, "#code, #name, #clerk")
     def _changed(self) -> None:
-        self._show(setup.validate_unit(*self._values()), only_filled=True)
+        errors = setup.validate_unit(*self._values())
+        self._show(errors, only_filled=True)
+        region = setup.region_of(self._values()[0])
+        if region and "code" not in errors:
+            self.query_one("#code-error", Static).update(f"[green]{region}[/]")
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

@@ -39,12 +39,14 @@ class ColumnsStep(Vertical):
         self.scan: importer.FileScan | None = None
 
     def compose(self) -> ComposeResult:
+        # The buttons above the columns: a column's drop-down opens below it and must not lie over
+        # buttons (at 80x24 it drew blanks over its own choices there).
+        with Horizontal(classes="buttons", id="map-buttons"):
+            yield Button("校验", id="validate", variant="primary", compact=True)
+            yield Button("保存列对应", id="save-mapping", compact=True)
+            yield Button("换文件", id="again", compact=True)
         yield Static("", id="scan-info")
         yield VerticalScroll(id="columns")
-        with Horizontal(classes="buttons"):
-            yield Button("校验", id="validate", variant="primary")
-            yield Button("保存列对应", id="save-mapping")
-            yield Button("换文件", id="again")
 
     def show(self, scan: importer.FileScan) -> None:
         self.scan = scan
