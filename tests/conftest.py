@@ -8,6 +8,9 @@ from clerk.domain import idcard
 from clerk.registry import setup
 from clerk.store.store import Store
 
+# The sample township fixture (tests/sample.py) for every test file, without importing it in each.
+pytest_plugins = ("sample",)
+
 UNIT = ("500101001", "测试镇总工会", "测试经办人")
 
 

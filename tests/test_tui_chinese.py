@@ -8,7 +8,6 @@ import re
 
 import pytest
 from roster_sample import HEADER, people, write_xlsx
-from sample import sample  # noqa: F401  (fixture)
 from textual.widgets import Select
 
 from clerk.registry import setup

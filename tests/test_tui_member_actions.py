@@ -3,7 +3,7 @@ reason; and the guard that keeps a half-filled form from being thrown away by Es
 
 from __future__ import annotations
 
-from sample import notifications, rendered, sample  # noqa: F401  (fixture)
+from sample import notifications, rendered
 from textual.widgets import Input, Select, Static
 
 from clerk.registry import search

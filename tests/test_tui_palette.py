@@ -4,7 +4,7 @@ and only the commands that fit the unit."""
 from __future__ import annotations
 
 import pytest
-from sample import sample, wait_until  # noqa: F401  (fixture)
+from sample import wait_until
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 

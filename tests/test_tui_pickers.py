@@ -4,7 +4,6 @@ arriving as keys or as one paste, committed text. Every field that picks a union
 from __future__ import annotations
 
 import pytest
-from sample import sample  # noqa: F401  (fixture)
 from textual import events
 from textual.widgets import Input, OptionList
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sample import notifications, sample  # noqa: F401  (fixture)
+from sample import notifications
 from textual.widgets import Input, Static
 
 from clerk.store import folders
