@@ -231,3 +231,55 @@ def test_a_member_registered_by_pinyin_candidates_alone(terminal, tmp_path):
         assert conn.execute("SELECT name, id_number FROM members").fetchall() == [("张三", number)]
     finally:
         conn.close()
+
+
+def test_delete_a_member_entered_by_mistake_with_every_screen_in_chinese(terminal, tmp_path):
+    """Find 张三丰 by pinyin initials, open the record, delete it with a reason; no English on the way."""
+    from sample import build
+    from test_tui_chinese import english
+
+    from clerk.registry import setup
+    from clerk.store.store import Store
+
+    db_path = tmp_path / "clerk.store.db"
+    store = Store(db_path)
+    setup.set_up(store, "500101001", "示范镇总工会", "李华")
+    ids = build(store)
+    store.close()
+    env = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "LANG": "C.UTF-8", "TERM": "xterm-256color"}
+    settings = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    terminal.start(f"env -u CLERK_DB {settings} {shlex.quote(clerk_command())} --db {shlex.quote(str(db_path))}")
+    screens = [terminal.wait_for("在册会员")]
+
+    terminal.press("m")
+    terminal.wait_for("共 6 人")
+    terminal.type("zsf")
+    screens.append(terminal.wait_for("共 1 人"))
+    terminal.press("Enter")  # from the search box to the list
+    time.sleep(0.3)
+    terminal.press("Enter")  # open the record
+    screens.append(terminal.wait_for("身份证号"))
+    terminal.press("d")
+    screens.append(terminal.wait_for("的记录？"))
+    terminal.tmux("send-keys", "-t", "clerk", "-l", "重复录入")
+    terminal.wait_for("重复录入")
+    terminal.press("Enter")  # Enter in the reason only moves to the button
+    time.sleep(0.3)
+    assert "的记录？" in terminal.screen()
+    terminal.press("Enter")  # 确定删除
+    screens.append(terminal.wait_for("已删除 张三丰 的记录。"))
+    screens.append(terminal.wait_for("共 0 人"))  # back on the list: 张三丰 is found no more
+    terminal.press("Escape")
+    screens.append(terminal.wait_for("在册会员"))
+    terminal.press("q")
+    assert terminal.wait_for_exit() == 0
+
+    assert english([line for screen in screens for line in screen.splitlines()], typed=frozenset({"zsf"})) == []
+    conn = db.open_file(db_path)
+    try:
+        row = conn.execute("SELECT deleted_at, notes FROM members WHERE id = ?", (ids["张三丰"],)).fetchone()
+        assert row[0] and "删除原因：重复录入" in row[1]
+        ops = conn.execute("SELECT op FROM journal WHERE row_id = ? ORDER BY seq", (ids["张三丰"],)).fetchall()
+        assert [op for (op,) in ops] == ["insert", "delete"]
+    finally:
+        conn.close()

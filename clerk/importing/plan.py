@@ -84,6 +84,7 @@ class Options:
         """Are existing members updated? Asked for, or the file is an error report sent back fixed
         (its instructions promise that the corrections are taken)."""
         return self.update_existing or scan.parent_uid is not None
+
     match_org_names: bool = True  # use a 工作单位 column that names an organisation
 
 
