@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -200,7 +201,7 @@ class ClerkApp(App[None]):
         self._go(BatchHistoryScreen())
 
     def action_command_palette(self) -> None:
-        if not ClerkCommandPalette.is_open(self):
+        if not ClerkCommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(ClerkCommandPalette())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

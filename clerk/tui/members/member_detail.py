@@ -111,7 +111,11 @@ class MemberDetailScreen(Screen[None]):
     def action_transfer(self) -> None:
         from clerk.tui.members.transfer_dialog import TransferDialog
 
-        self.app.push_screen(TransferDialog(self.member_id), callback=lambda done: done and self.refresh_record())
+        def transferred(done: bool | None) -> None:
+            if done:
+                self.refresh_record()
+
+        self.app.push_screen(TransferDialog(self.member_id), callback=transferred)
 
     def action_status(self) -> None:
         from clerk.tui.members.status_dialog import StatusDialog

@@ -3,6 +3,9 @@ and the membership rate of enterprises with 25 or more employees."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from rich.text import Text
 from textual import getters
 from textual.app import ComposeResult
@@ -15,18 +18,18 @@ from clerk.reports import coverage
 from clerk.tui.app import ClerkApp
 
 
-class PagedTable(DataTable):
+class PagedTable(DataTable[Any]):
     """A DataTable given all its rows at once but drawing them a page at a time, the next page
     as the cursor nears the end: measuring 5,000 rows up front would take seconds."""
 
     PAGE = 200
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any):
         super().__init__(cursor_type="row", **kwargs)
-        self.pending: list = []
-        self.row_of = tuple
+        self.pending: list[Any] = []
+        self.row_of: Callable[[Any], Iterable[Any]] = tuple
 
-    def set_rows(self, items, row_of) -> None:
+    def set_rows(self, items: Iterable[Any], row_of: Callable[[Any], Iterable[Any]]) -> None:
         """items: the records; row_of(item) -> the cells, called only for the rows drawn."""
         self.clear()
         self.pending = list(items)
