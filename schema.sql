@@ -289,4 +289,20 @@ CREATE TABLE IF NOT EXISTS import_mappings (
     updated_at TEXT NOT NULL
 );
 
-PRAGMA user_version = 1;
+-- Yearly targets (年度目标任务) per unit and category (clerk/domain/targets.py): set by the unit
+-- above for each unit below it (a district for its townships, a city for its districts) and
+-- carried down in the downward file, or typed by a unit for itself when none came from above.
+-- set_by is the unit that set it. Bookkeeping like settings: not journaled, not synced upward.
+CREATE TABLE IF NOT EXISTS targets (
+    year        INTEGER NOT NULL,
+    unit_code   TEXT NOT NULL,                   -- the unit the target is for
+    category    TEXT NOT NULL,
+    count       INTEGER NOT NULL CHECK (count >= 0),
+    set_by      TEXT NOT NULL,                   -- code of the unit that set it
+    set_by_name TEXT NOT NULL,
+    clerk       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (year, unit_code, category)
+);
+
+PRAGMA user_version = 2;

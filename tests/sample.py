@@ -11,7 +11,7 @@ from rich.console import Console
 
 from clerk.domain import checker
 from clerk.registry import members
-from clerk.reports import dashboard
+from clerk.reports import dashboard, targets
 from clerk.store.store import Store, new_uid, now
 from clerk.tui.members import status_dialog
 
@@ -44,6 +44,7 @@ def freeze_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(members, "date", FixedDate)
     monkeypatch.setattr(status_dialog, "date", FixedDate)
     monkeypatch.setattr(checker, "date", FixedDate)
+    monkeypatch.setattr(targets, "date", FixedDate)
 
 
 def add_org(store: Store, name: str) -> int:

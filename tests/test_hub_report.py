@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import openpyxl
+import pytest
 from hub_pg import hub_url, pg_admin, pg_server_url  # noqa: F401
 from sync_world import make_district, make_township, make_unit, register
 
@@ -70,4 +71,59 @@ def test_city_report_per_district_and_township(tmp_path, hub_url):
     assert total_row[0] == "测试市总工会合计"
     # 青山 2 of 6, 石桥 2 of 4 (every third is a courier, starting with the first), 远山 3: counted once.
     assert total_row[couriers] == 2 + 2 + 3
+    city.close()
+
+
+def _sheet_cells(path, sheet):
+    ws = openpyxl.load_workbook(path)[sheet]
+    # Row 2 carries the time the report was made: everything else must be the same.
+    return [[c.value for c in row] for i, row in enumerate(ws.iter_rows(), start=1) if i != 2]
+
+
+def test_targets_on_the_hub_give_the_same_report_as_sqlite(tmp_path, hub_url):
+    from clerk.reports import targets
+
+    files = [_export(_town(tmp_path, 0, range(1, 12)), tmp_path), _export(_town(tmp_path, 1, range(50, 58)), tmp_path)]
+    district = make_district(tmp_path)
+    sync_merge.merge(district, files)
+    h = hub.init(hub_url, "500101", "测试区总工会", "区县经办人")
+    hub.merge(h, files)
+    source = hub_report.ReportSource(h)
+    for where in (district, source):
+        targets.set_target(where, year=2026, category="新会员", count=8, unit="500101001")
+        targets.set_target(where, year=2026, category="农民工", count="4", unit="500101002")
+        targets.set_target(where, year=2026, category="新建工会", count=3)
+    sqlite_path = report.write_report(district, period="2026", out=tmp_path / "sqlite.xlsx")
+    hub_path = hub_report.write_report(h, period="2026", out=tmp_path / "hub.xlsx")
+    for sheet in openpyxl.load_workbook(sqlite_path).sheetnames:
+        assert _sheet_cells(sqlite_path, sheet) == _sheet_cells(hub_path, sheet), sheet
+    tasks = _sheet_cells(hub_path, "任务完成情况")
+    header = tasks[1]
+    first = next(r for r in tasks if r[0] == "500101001")
+    assert first[header.index("新会员目标")] == 8 and first[header.index("新会员完成")] == 11
+    h.close()
+
+
+def test_a_city_sets_targets_for_its_districts_only(tmp_path, hub_url):
+    from clerk.reports import targets
+    from clerk.store.store import ServiceError
+
+    far = make_unit(tmp_path, "500102003", "远山镇总工会", "远山经办人")
+    for seq in range(40, 45):
+        register(far, seq, migrant=1)
+    city = hub.init(hub_url, "5001", "测试市总工会", "市经办人")
+    hub.merge(city, [_export(far, tmp_path)])
+    source = hub_report.ReportSource(city)
+    targets.set_target(source, year=2026, category="农民工", count=10, unit="500102")
+    with pytest.raises(ServiceError, match="区县"):
+        targets.set_target(source, year=2026, category="农民工", count=10, unit="500102003")
+    p = targets.progress(source, 2026)
+    (district,) = [u for u in p.below if u.code == "500102"]
+    assert district.targets == {"农民工": 10} and district.done["农民工"] == 5
+    path = hub_report.write_report(city, period="2026", out=tmp_path / "city.xlsx")
+    tasks = _sheet_cells(path, "任务完成情况")
+    row = next(r for r in tasks if r[0] == "500102")
+    header = tasks[1]
+    assert row[header.index("农民工目标")] == 10 and row[header.index("农民工完成")] == 5
+    assert row[header.index("农民工完成率")] == 0.5
     city.close()

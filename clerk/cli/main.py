@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from clerk.cli import backup, config, hub, importing, members, orgs, passphrase, printing, setup, sync
+from clerk.cli import backup, config, hub, importing, members, orgs, passphrase, printing, setup, sync, targets
 from clerk.cli.chinese import ClerkGroup, show_usage_error
 from clerk.cli.common import fail, run_app
 from clerk.store import db, keys, paths
@@ -90,5 +90,6 @@ for command in (
     passphrase.encrypt,
     passphrase.passphrase,
     config.config,
+    targets.target,
 ):
     main.add_command(command)

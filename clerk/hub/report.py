@@ -37,6 +37,10 @@ class ReportSource:
     def require_unit(self):
         return self.hub.unit
 
+    def write(self):
+        """One transaction on the hub (what Store.write() is on SQLite)."""
+        return self.hub.conn.transaction()
+
 
 def figures(source: ReportSource, period: report.Period) -> report.Figures:
     # One snapshot for every query of the report (merges may run meanwhile). The hub's data is in

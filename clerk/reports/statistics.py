@@ -25,6 +25,8 @@ from typing import Any
 
 from clerk.domain import choices
 from clerk.domain import organisation as rules
+from clerk.domain import targets as target_rules
+from clerk.reports import targets
 from clerk.store import folders
 from clerk.store.store import ServiceError, Store, now
 
@@ -124,6 +126,7 @@ class Figures:
     kinds: dict[str, dict[str, int]]  # unit code -> kind -> organisations
     industries: list[tuple[str, str, int, int, int]]  # (unit code, industry, orgs, employees, members)
     open_conflicts: int
+    targets: targets.YearProgress | None = None  # the targets of the period's year, done by its end
 
 
 def figures(store: Store, period: Period) -> Figures:
@@ -238,6 +241,7 @@ def figures(store: Store, period: Period) -> Figures:
         kinds=kinds,
         industries=sorted((c, i, *v) for (c, i), v in industries.items()),
         open_conflicts=conflicts,
+        targets=targets.progress(store, period.end.year, through=period.end),
     )
 
 
@@ -451,7 +455,43 @@ def build_workbook(f: Figures, clerk: str):
         ["单位", "所属行业", "组织数", "职工人数", "在册会员"],
         industry_rows,
     )
+    if f.targets is not None:
+        _targets_sheet(book, f.targets, subtitle)
     return book
+
+
+def _targets_sheet(book, p: targets.YearProgress, subtitle: str):
+    """任务完成情况: each unit below (and the whole unit) against its targets of the year."""
+    headers = ["单位代码", "单位名称"]
+    for category in target_rules.CATEGORIES:
+        short = target_rules.SHORT[category]
+        headers += [f"{short}目标", f"{short}完成", f"{short}完成率"]
+    rows = []
+    for unit in [*p.below, p.unit]:
+        name = f"{unit.name}合计" if unit is p.unit and p.below else unit.name
+        row: list[Any] = [unit.code, name]
+        for item in unit.progress():
+            row += [item.target, item.done, item.rate]
+        rows.append(row)
+    notes = [
+        f"说明：完成数为 {p.year} 年 1 月 1 日至 {p.through} 新入会的会员（按入会日期，不含已删除、已转出的记录）"
+        "和新成立的工会组织；完成率 = 完成数 ÷ 目标数；没有目标的显示“—”。"
+    ]
+    if p.targets_summed:
+        notes.append("本单位没有上级下达的目标，合计行的目标为各下属单位目标之和。")
+    percent = {4 + 3 * i for i in range(len(target_rules.CATEGORIES))}
+    return _table(
+        book,
+        "任务完成情况",
+        f"{p.year} 年目标任务完成情况",
+        subtitle,
+        notes,
+        headers,
+        rows,
+        widths=[12, 22, *[8, 8, 9] * len(target_rules.CATEGORIES)],
+        percent_cols=percent,
+        total_last=bool(p.below),
+    )
 
 
 def _styles():

@@ -189,6 +189,11 @@ class ClerkApp(App[None]):
 
         self._go(SettingsScreen())
 
+    def action_targets(self) -> None:
+        from clerk.tui.reports.targets_screen import TargetsScreen
+
+        self._go(TargetsScreen())
+
     # -- roster import ------------------------------------------------------------------------
     def action_import_roster(self) -> None:
         from clerk.tui.importing.import_wizard import ImportWizardScreen
@@ -225,6 +230,11 @@ class ClerkApp(App[None]):
                 "冲突处理", "区县：处理合并时发现的冲突（同一人两处在册、双方都修改）", self.action_conflicts
             )
         yield SystemCommand("统计报表", "生成会员和组织统计报表（.xlsx，可打印上报）", self.action_report)
+        yield SystemCommand(
+            "目标任务",
+            "年度目标（新入会、农民工、新就业形态、女职工、新建工会）和完成情况；设定目标",
+            self.action_targets,
+        )
         yield SystemCommand("导入花名册", "批量入会：导入单位报来的花名册（Excel/WPS/CSV）", self.action_import_roster)
         yield SystemCommand("导入记录", "每次导入的文件、结果和列对应；撤销一个批次", self.action_batches)
         yield SystemCommand("设置", "本单位代码、名称、经办人；收件和导出文件夹", self.action_settings)

@@ -5,19 +5,20 @@ from __future__ import annotations
 from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid
+from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from clerk.reports import dashboard
+from clerk.reports import dashboard, targets
 from clerk.tui.app import ClerkApp
 from clerk.tui.orgs.org_summary import coverage_lines
 from clerk.tui.passphrase import security_line
+from clerk.tui.widgets.charts import MonthChart, ProgressChart
 
 
 class Figure(Static):
     DEFAULT_CSS = """
-    Figure { border: round $primary; height: 5; content-align: center middle; text-align: center; }
+    Figure { border: round $primary; height: 4; content-align: center middle; text-align: center; }
     """
 
     def __init__(self, label: str, key: str):
@@ -51,6 +52,7 @@ class HomeScreen(Screen[None]):
         Binding("i", "app.import_roster", "导入"),
         Binding("b", "app.batches", "导入记录"),
         Binding("q", "app.quit", "退出"),
+        Binding("t", "app.targets", "目标", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -61,6 +63,13 @@ class HomeScreen(Screen[None]):
                 yield Figure(label, key)
         yield Static("", id="coverage")
         yield Static("", id="security")
+        with Horizontal(id="year"):
+            with Vertical(id="targets-box"):
+                yield Static("", id="targets-title", classes="caption")
+                yield ProgressChart(id="targets")
+            with Vertical(id="months-box"):
+                yield Static("", id="months-title", classes="caption")
+                yield MonthChart(id="months")
         yield Static(
             "按 m 查找会员，n 登记新会员，o 组织机构，s 同步，r 报表，i 导入花名册，b 导入记录；"
             "ctrl+p 全部命令（含设置）。",
@@ -81,3 +90,17 @@ class HomeScreen(Screen[None]):
             self.query_one(f"#{key}", Figure).show(getattr(figures, key))
         self.query_one("#coverage", Static).update(coverage_lines(store))
         self.query_one("#security", Static).update(security_line(store))
+        self.show_year(targets.progress(store))
+
+    def show_year(self, year: targets.YearProgress) -> None:
+        """This year's targets (only the categories that have one) and new members month by month."""
+        items = [p for p in year.unit.progress() if p.target is not None]
+        title = self.query_one("#targets-title", Static)
+        if items:
+            title.update(f"{year.year} 年目标任务完成情况（t 查看、设定）")
+            self.query_one("#targets", ProgressChart).show(items)
+        else:
+            title.update(f"{year.year} 年还没有目标任务：按 t 设定。")
+            self.query_one("#targets", ProgressChart).update("")
+        self.query_one("#months-title", Static).update(f"{year.year} 年每月新入会")
+        self.query_one("#months", MonthChart).show(year.months, height=3)
