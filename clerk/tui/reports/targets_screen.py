@@ -33,18 +33,6 @@ class TargetsScreen(Screen[None]):
         Binding("escape", "back", "返回"),
         Binding("ctrl+s", "save", "保存目标"),
     ]
-    DEFAULT_CSS = """
-    TargetsScreen VerticalScroll { padding: 0 1; }
-    TargetsScreen .row { height: auto; }
-    TargetsScreen .row Label { padding: 1 1 0 0; }
-    TargetsScreen #year { width: 10; }
-    TargetsScreen #unit { width: 24; }
-    TargetsScreen #category { width: 22; }
-    TargetsScreen #count { width: 12; }
-    TargetsScreen #table { height: auto; max-height: 9; margin-top: 1; }
-    TargetsScreen #chart { margin-top: 1; }
-    TargetsScreen #result { height: auto; }
-    """
 
     def compose(self) -> ComposeResult:
         yield Header()
