@@ -4,7 +4,7 @@ the CLI and the screens."""
 from __future__ import annotations
 
 import re
-import sqlite3
+
 from datetime import date
 
 import openpyxl
@@ -19,7 +19,7 @@ from clerk.cli.main import main
 from clerk.domain import targets as rules
 from clerk.reports import statistics as report
 from clerk.reports import targets
-from clerk.store import db
+from clerk.store import db, sqlite
 from clerk.store.store import ServiceError, Store
 from clerk.tui.app import make_app
 from clerk.tui.home import HomeScreen
@@ -286,7 +286,7 @@ def _previous_schema(sql: str, tables: tuple[str, ...]) -> str:
 
 def test_a_database_of_the_previous_version_gains_the_targets_table(tmp_path):
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
+    conn = sqlite.connect(path)
     conn.executescript(_previous_schema(db.schema_sql(), ("targets",)))
     conn.execute(
         "INSERT INTO settings (key, value) VALUES ('unit_code', '500101001'), ('unit_name', '老镇总工会'),"
