@@ -4,7 +4,6 @@ the CLI and the screens."""
 from __future__ import annotations
 
 import re
-
 from datetime import date
 
 import openpyxl
