@@ -74,7 +74,7 @@ def write_xlsx(
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for r, row in enumerate(rows, start=1):
@@ -115,8 +115,10 @@ def write_ods(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
         if value is None or value == "":
             return "<table:table-cell/>"
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
-        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+            kind = f'office:value-type="float" office:value="{value}"'
+            return f"<table:table-cell {kind}><text:p>{value}</text:p></table:table-cell>"
+        text = escape(str(value))
+        return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
 
     tables = "".join(
         f'<table:table table:name="{escape(name)}">'
@@ -134,7 +136,8 @@ def write_ods(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="/"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
         "</manifest:manifest>"
     )

@@ -33,8 +33,8 @@ PEOPLE = (
 
 class FixedDate(date):
     @classmethod
-    def today(cls) -> date:
-        return FIXED_TODAY
+    def today(cls) -> FixedDate:
+        return cls.fromordinal(FIXED_TODAY.toordinal())
 
 
 def freeze_today(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -56,6 +56,7 @@ def add_org(store: Store, name: str) -> int:
             " VALUES (?, ?, ?, '村(社区)工会', ?, ?)",
             (new_uid(), store.require_unit().code, name, stamp, stamp),
         )
+    assert cur.lastrowid is not None
     return cur.lastrowid
 
 

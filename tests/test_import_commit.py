@@ -208,7 +208,7 @@ def test_a_kill_during_commit_is_one_transaction(store, tmp_path, monkeypatch):
     path = write_xlsx(tmp_path / "r.xlsx", {"s": [HEADER, *people(50)]})
     before = table_counts(store)
     monkeypatch.setattr(member_bulk, "snapshot_sql", lambda conn, alias="m": "no_such_function(1)")
-    with pytest.raises(Exception):
+    with pytest.raises(Exception, match="no_such_function"):
         run(store, path, commit=True)
     assert table_counts(store) == before
     assert store.batch_id is None

@@ -80,7 +80,8 @@ def test_csv_delimiters_are_sniffed(store, tmp_path, delimiter):
 def test_html_saved_as_xls_is_read(store, tmp_path):
     """Many office systems "export to Excel" as an HTML table with an .xls name."""
     body = "".join(f"<tr><td>{r[1]}</td><td>{r[2]}</td></tr>" for r in people(2))
-    html = f"<html><head><meta charset='utf-8'></head><body><table><tr><th>姓名</th><th>身份证号码</th></tr>{body}</table></body></html>"
+    table = f"<table><tr><th>姓名</th><th>身份证号码</th></tr>{body}</table>"
+    html = f"<html><head><meta charset='utf-8'></head><body>{table}</body></html>"
     path = tmp_path / "导出.xls"
     path.write_text(html, encoding="utf-8")
     assert run(store, path).counts["new"] == 2

@@ -23,7 +23,7 @@ from clerk.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
-texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 junk_cell = st.one_of(
     st.none(),
     texts,
@@ -45,7 +45,7 @@ headers = st.one_of(
         min_size=1,
         max_size=8,
     ),
-    st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=8), max_size=6),
+    st.lists(st.text(st.characters(exclude_categories=["Cs"]), max_size=8), max_size=6),
 )
 
 

@@ -124,6 +124,7 @@ def test_phones_dates_flags_and_categories(store, tmp_path):
             zip(
                 ("phone", "ethnicity", "joined_on", "migrant", "new_form", "employment_form"),
                 (r[5], r[6], r[12], r[10], r[11], r[9]),
+                strict=True,
             )
         )
         for r in plan.new_rows
@@ -261,8 +262,14 @@ def test_org_from_the_option_and_from_the_unit_column(store, tmp_path):
 
 # -- pinyin keys at roster speed agree with the search keys ------------------------------------
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单解仇朴查区盖缪种尉乐翟召"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红娥玲芬燕彬鹏辉浩宇轩子涵欣怡梓晨雨婷建国志海春梅晓东小德庆永凤文俊思远佳琪长重行乐朝阳单和"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭"
+    "陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单解仇朴查区盖缪种尉乐翟召"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红娥玲芬燕彬鹏辉浩"
+    "宇轩子涵欣怡梓晨雨婷建国志海春梅晓东小德庆永凤文俊思远佳琪长重行乐朝阳单和"
+)
 
 
 def test_pinyin_keys_assembled_per_character_equal_the_search_keys():

@@ -32,7 +32,7 @@ def run(store, path, parallel: bool, **options):
 def messy_roster(tmp_path: Path, store, person) -> Path:
     """New people, someone already a member (with a new phone), a duplicate, a bad ID, a warning."""
     members.register(store, {**person, "phone": "13900000000"})
-    rows = [HEADER + ["是否农民工"]]
+    rows: list[list[object]] = [[*HEADER, "是否农民工"]]
     rows += [r + ["是" if i % 2 else "否"] for i, r in enumerate(people(4500))]
     rows.append([9001, person["name"], person["id_number"], "13900000001", "快递员", "2026-03-01", "是"])
     rows.append([9002, "张伟", rows[1][2], "13800000000", "快递员", "2026-03-01", "否"])  # same ID as row 2
@@ -43,7 +43,7 @@ def messy_roster(tmp_path: Path, store, person) -> Path:
 
 def stored_members(store) -> list[dict]:
     rows = store.conn.execute("SELECT * FROM members ORDER BY id_number").fetchall()
-    return [{k: r[k] for k in r.keys() if k not in ("id", "uid", "created_at", "updated_at")} for r in rows]
+    return [{k: v for k, v in dict(r).items() if k not in ("id", "uid", "created_at", "updated_at")} for r in rows]
 
 
 def everything(store) -> dict:

@@ -33,6 +33,7 @@ def add_org(store: Store, name: str) -> int:
             " VALUES (?, ?, ?, '村(社区)工会', ?, ?)",
             (new_uid(), store.require_unit().code, name, stamp, stamp),
         )
+    assert cur.lastrowid is not None
     return cur.lastrowid
 
 

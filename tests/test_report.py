@@ -60,7 +60,7 @@ def test_township_report(tmp_path):
     summary = _sheet(book, "汇总")
     assert summary[0][0] == "会员和组织统计汇总表" and "青山镇总工会" in summary[1][0]
     header = summary[2]
-    row = dict(zip(header, summary[3]))
+    row = dict(zip(header, summary[3], strict=True))
     # 2 on the roll, 2 joined in 2026 (one has since left: still new in the period), 1 migrant.
     assert (row["在册会员"], row["本期新入会"], row["农民工会员"], row["新就业形态会员"]) == (2, 2, 1, 1)
     # One enterprise of 30 employees with 2 members, one of 40 with none (the root is no enterprise).
@@ -73,10 +73,10 @@ def test_township_report(tmp_path):
     assert ws["C4"].data_type == "n" and ws["L4"].number_format == "0.0%"
     assert ws["C3"].border.left.style == "thin"
     orgs = _sheet(book, "按组织")
-    first = dict(zip(orgs[2], orgs[3]))
+    first = dict(zip(orgs[2], orgs[3], strict=True))
     assert first["在册会员"] == 2 and first["组织类型"] == "企业工会"
     cats = _sheet(book, "农民工和新就业形态")
-    assert dict(zip(cats[2], cats[3]))["快递员"] == 1
+    assert dict(zip(cats[2], cats[3], strict=True))["快递员"] == 1
 
 
 def test_district_report_counts_each_township(tmp_path):
@@ -88,7 +88,7 @@ def test_district_report_counts_each_township(tmp_path):
     sync_merge.merge(district, files)
     path = report.write_report(district, period="2026-Q1", out=tmp_path / "d.xlsx")
     summary = _sheet(openpyxl.load_workbook(path), "汇总")
-    rows = {r[0]: dict(zip(summary[2], r)) for r in summary[3:6]}
+    rows = {r[0]: dict(zip(summary[2], r, strict=True)) for r in summary[3:6]}
     assert set(rows) == {"500101001", "500101002", "500101"}
     assert rows["500101001"]["单位名称"] == "青山镇总工会"
     assert rows["500101002"]["在册会员"] == 2

@@ -40,6 +40,7 @@ def add_org(store: Store, name: str) -> int:
             " VALUES (?, ?, ?, '企业工会', ?, ?)",
             (new_uid(), store.require_unit().code, name, stamp, stamp),
         )
+    assert cur.lastrowid is not None
     return cur.lastrowid
 
 

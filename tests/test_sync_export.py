@@ -45,7 +45,7 @@ def test_export_writes_every_sheet_with_text_cells_and_no_formulas(town, tmp_pat
     sheet = book["会员"]
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["姓名", "身份证号", "性别"]
-    rows = {r[1]: dict(zip(header, r)) for r in _rows(sheet)[1:]}
+    rows = {r[1]: dict(zip(header, r, strict=True)) for r in _rows(sheet)[1:]}
     first = rows[person(1)["id_number"]]
     assert first["手机/电话"] == person(1)["phone"] and first["所在工会"].startswith("青山第1")
     assert first["备注"] == '=HYPERLINK("http://x")' and first["岗位/工种"] == "+拣货"

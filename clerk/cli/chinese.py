@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any, ClassVar, NoReturn
 
 import click
@@ -197,7 +197,7 @@ class ChineseHelpFormatter(click.HelpFormatter):
             for line in wrap(paragraph, width):
                 self.write(f"{indent}{line}\n")
 
-    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         rows = [(_translate_metavars(first), _translate_extra(second)) for first, second in rows]
         first_col = min(max((cell_len(first) for first, _ in rows), default=0), col_max) + col_spacing
         text_width = max(self.width - first_col - self.current_indent, 20)

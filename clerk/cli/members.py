@@ -142,8 +142,8 @@ def member_status(ctx: click.Context, ref: str, status: str, on: str, reason: st
     store = store_from(ctx)
     member_id = member_ref(store, ref)
     before = members.get(store, member_id)
-    on = None if status == choices.LIVE else (on or date.today().isoformat())
-    members.change_status(store, member_id, status, reason, on=on)
+    day = None if status == choices.LIVE else (on or date.today().isoformat())
+    members.change_status(store, member_id, status, reason, on=day)
     after = members.get(store, member_id)
     shown = f"{after['name']}（{idcard.mask(after['id_number'])}）"
     if before["status"] == after["status"]:

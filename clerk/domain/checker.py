@@ -304,6 +304,7 @@ class MemberChecker:
         return identity
 
     def _apply(self, rule: Callable[[Any], Any], raw: Any, memo: dict) -> tuple[Any, str | None]:
+        hit: tuple[Any, str | None]
         try:
             hit = (rule(raw), None)
         except Refused as exc:

@@ -86,7 +86,13 @@ def check(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Validate raw form values. Returns (clean values, field -> Chinese error)."""
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    for rules in (_check_identity, _check_place, _check_chair):
+        rules(fields, clean, errors)
+    return clean, errors
 
+
+def _check_identity(fields: Mapping[str, Any], clean: dict[str, Any], errors: dict[str, str]) -> None:
+    """Name, kind and credit code (the code is required for some kinds)."""
     name = normalize_name(fields.get("name"))
     if not name:
         errors["name"] = "工会组织名称不能为空。"
@@ -109,6 +115,9 @@ def check(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     except uscc.InvalidUscc as exc:
         errors["uscc"] = str(exc)
 
+
+def _check_place(fields: Mapping[str, Any], clean: dict[str, Any], errors: dict[str, str]) -> None:
+    """Region code, industry and founding date."""
     region = re.sub(r"\s", "", _text(fields, "region_code"))
     if region and not re.fullmatch(r"\d{6}|\d{9}|\d{12}", region):
         errors["region_code"] = "行政区划代码应为 6、9 或 12 位数字（如 500101 或 500101001）。"
@@ -124,6 +133,9 @@ def check(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     except dates.InvalidDate as exc:
         errors["founded_on"] = str(exc)
 
+
+def _check_chair(fields: Mapping[str, Any], clean: dict[str, Any], errors: dict[str, str]) -> None:
+    """The chair and their phone, the employee count, the address."""
     chair = normalize_name(fields.get("chair"))
     if re.search(r"\d", chair):
         errors["chair"] = "工会主席姓名里不能有数字。"
@@ -142,7 +154,6 @@ def check(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         errors["employee_count"] = str(exc)
 
     clean["address"] = normalize_name(fields.get("address")) or None
-    return clean, errors
 
 
 def membership_rate(members: int, employees: int | None) -> float | None:

@@ -301,7 +301,9 @@ class NameInput:
         self._syllables_of: dict[tuple[str, str], list[tuple[str, float]]] = {}
         for name, count in Counter(names).items():
             self._count(name, count)
-        self._lists: dict[tuple[str, str, bool], list[tuple[str, float]]] = {}
+        # Ranked lists per (piece text, piece kind), dropped when a new name is learned.
+        self._given_lists: dict[tuple[str, str], list[tuple[str, float]]] = {}
+        self._surname_lists: dict[tuple[str, str], list[tuple[str, int, float]]] = {}
         lib = self.lib
         self._given_total = sum(lib.given.values()) or 1
         self._everyday_total = sum(lib.everyday.values()) or 1
@@ -325,7 +327,8 @@ class NameInput:
     def learn(self, name: str) -> None:
         """Count a name just saved, so the next registration offers it sooner."""
         self._count(name)
-        self._lists.clear()
+        self._given_lists.clear()
+        self._surname_lists.clear()
 
     def _initials(self, name: str) -> str:
         surname, given = split_surname(name)
@@ -369,9 +372,9 @@ class NameInput:
 
     def given_chars(self, piece: Piece) -> list[tuple[str, float]]:
         """Characters for one piece in a given name, most likely first."""
-        key = ("given", piece.text, piece.kind)
-        if key in self._lists:
-            return self._lists[key]
+        key = (piece.text, piece.kind)
+        if key in self._given_lists:
+            return self._given_lists[key]
         best: dict[str, float] = {}
         for syllable, factor in self._matching(piece):
             for char, reading in self.lib.by_syllable.get(syllable, ()):
@@ -379,7 +382,7 @@ class NameInput:
                 if weight > best.get(char, 0.0):
                     best[char] = weight
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
-        self._lists[key] = ranked
+        self._given_lists[key] = ranked
         return ranked
 
     def surnames(self, pieces: list[Piece]) -> list[tuple[str, int, float]]:
@@ -398,9 +401,9 @@ class NameInput:
         return list(heapq.merge(sorted(compounds, key=lambda t: -t[2]), singles, key=lambda t: -t[2]))
 
     def _single_surnames(self, piece: Piece) -> list[tuple[str, int, float]]:
-        key = ("surname", piece.text, piece.kind)
-        if key in self._lists:
-            return self._lists[key]  # type: ignore[return-value]
+        key = (piece.text, piece.kind)
+        if key in self._surname_lists:
+            return self._surname_lists[key]
         best: dict[str, float] = {}
         for syllable, first_factor in self._matching(piece):
             for surname, reading in self._surnames_of.get(syllable, ()):
@@ -411,7 +414,7 @@ class NameInput:
             if char not in best:
                 best[char] = NOT_A_SURNAME * weight
         ranked = sorted(((s, 1, w) for s, w in best.items()), key=lambda t: -t[2])
-        self._lists[key] = ranked  # type: ignore[assignment]
+        self._surname_lists[key] = ranked
         return ranked
 
     def _surname_fit(self, surname: str, pieces: list[Piece], factor: float) -> tuple[int, float]:

@@ -7,29 +7,30 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TypeGuard
 
 
 def to_text(value: object) -> str:
     """The text a clerk sees in the cell (numbers as Excel shows them to 15 significant digits)."""
     if value is None:
         return ""
-    kind = type(value)
-    if kind is str:
+    # type() is, not isinstance: bool is an int and a datetime a date, each shown its own way.
+    if type(value) is str:
         return value
-    if kind is float:
-        return number_text(value)  # type: ignore[arg-type]
-    if kind is int:
+    if type(value) is float:
+        return number_text(value)
+    if type(value) is int:
         return str(value)
-    if kind is bool:
+    if type(value) is bool:
         return "TRUE" if value else "FALSE"
-    if kind is dt.datetime:
-        if value.time() == dt.time(0, 0):  # type: ignore[attr-defined]
-            return value.date().isoformat()  # type: ignore[attr-defined]
-        return value.isoformat(sep=" ", timespec="seconds")  # type: ignore[attr-defined]
-    if kind is dt.date:
-        return value.isoformat()  # type: ignore[attr-defined]
-    if kind is dt.time:
-        return value.isoformat(timespec="seconds")  # type: ignore[attr-defined]
+    if type(value) is dt.datetime:
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if type(value) is dt.date:
+        return value.isoformat()
+    if type(value) is dt.time:
+        return value.isoformat(timespec="seconds")
     return str(value)
 
 
@@ -44,14 +45,14 @@ def number_text(value: float) -> str:
     return f"{value:.15g}"
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[float | int]:
     return type(value) in (float, int)
 
 
 def lost_digits(value: object) -> bool:
     """A number of 15 or more digits: Excel has already dropped what came after the 15th."""
-    return is_number(value) and abs(value) >= 1e14  # type: ignore[operator]
+    return is_number(value) and abs(value) >= 1e14
 
 
 def is_blank(value: object) -> bool:
-    return value is None or value == "" or (type(value) is str and not value.strip())  # type: ignore[union-attr]
+    return value is None or value == "" or (type(value) is str and not value.strip())

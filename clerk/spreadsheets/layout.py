@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from functools import partial
 
 from clerk.spreadsheets import columns
 from clerk.spreadsheets.cells import is_blank, lost_digits, to_text
@@ -140,13 +141,7 @@ def detect(
     head: Sequence[Sequence[object]], *, first_col: int = 0, merged: Sequence = (), first_row: int = 1
 ) -> Layout | None:
     """Find the header in the first rows of a sheet (head[0] is sheet row first_row)."""
-    best, best_score = None, 0
-    for i, row in enumerate(head[:HEAD_ROWS]):
-        if not _is_header(row):
-            continue
-        score = _score(row)[0]
-        if score > best_score:
-            best, best_score = i, score
+    best, best_score = _header_row(head)
     if best is None:
         return _detect_by_content(head, first_col=first_col, first_row=first_row)
 
@@ -154,35 +149,14 @@ def detect(
     top = _horizontal_fill(_texts(head[best]), first_row - 1 + best, first_col, merged)
     top += [""] * (width - len(top))
     header_rows = [first_row + best]
-    sub: list[str] = [""] * width
     notes: list[str] = []
-    if best + 1 < len(head):
-        below = head[best + 1]
-        below_texts = _texts(below) + [""] * (width - len(below))
-        sub_matches = [columns.match(t) if t else None for t in below_texts]
-        raw_top = _texts(head[best]) + [""] * width
-        # A sub-header sits under an empty (merged) cell or under a group title ("基本信息").
-        under_empty_or_group = any(
-            m and (not raw_top[i] or not columns.match(raw_top[i])) for i, m in enumerate(sub_matches)
-        )
-        if (
-            any(sub_matches)
-            and not any(looks_like_id(v) for v in below)
-            and under_empty_or_group
-            and sum(1 for t in below_texts if t) <= max(1, sum(1 for t in top if t)) + 2
-        ):
-            sub = below_texts
-            header_rows.append(first_row + best + 1)
-            notes.append("表头占两行")
-
-    cols: list[Column] = []
-    for i in range(width):
-        t, s = top[i], sub[i]
-        label = f"{t}/{s}" if t and s and t != s else (s or t)
-        found = (columns.match(s) if s else None) or (columns.match(t) if t else None)
-        cols.append(Column(i, column_letter(first_col + i), label, found.field if found else None))
-        if found and not found.exact:
-            cols[-1].how = "表头(近似)"
+    sub = _sub_header(head, best, top, width)
+    if sub is None:
+        sub = [""] * width
+    else:
+        header_rows.append(first_row + best + 1)
+        notes.append("表头占两行")
+    cols = _columns(top, sub, width, first_col)
     _resolve_conflicts(cols, top, sub)
     layout = Layout(header_rows, header_rows[-1] + 1, cols, best_score, notes)
     if layout.index_of("id_number") is None:
@@ -192,27 +166,74 @@ def detect(
     return layout
 
 
+def _header_row(head: Sequence[Sequence[object]]) -> tuple[int | None, int]:
+    """The index of the row among the first that looks most like a header, and its score."""
+    best, best_score = None, 0
+    for i, row in enumerate(head[:HEAD_ROWS]):
+        if not _is_header(row):
+            continue
+        score = _score(row)[0]
+        if score > best_score:
+            best, best_score = i, score
+    return best, best_score
+
+
+def _sub_header(head: Sequence[Sequence[object]], best: int, top: list[str], width: int) -> list[str] | None:
+    """The row under the header when it is a second header row (its texts), else None."""
+    if best + 1 >= len(head):
+        return None
+    below = head[best + 1]
+    below_texts = _texts(below) + [""] * (width - len(below))
+    sub_matches = [columns.match(t) if t else None for t in below_texts]
+    raw_top = _texts(head[best]) + [""] * width
+    # A sub-header sits under an empty (merged) cell or under a group title ("基本信息").
+    under_empty_or_group = any(
+        m and (not raw_top[i] or not columns.match(raw_top[i])) for i, m in enumerate(sub_matches)
+    )
+    if (
+        any(sub_matches)
+        and not any(looks_like_id(v) for v in below)
+        and under_empty_or_group
+        and sum(1 for t in below_texts if t) <= max(1, sum(1 for t in top if t)) + 2
+    ):
+        return below_texts
+    return None
+
+
+def _columns(top: list[str], sub: list[str], width: int, first_col: int) -> list[Column]:
+    """The columns under a one- or two-row header, each mapped to the field its header names."""
+    cols: list[Column] = []
+    for i in range(width):
+        t, s = top[i], sub[i]
+        label = f"{t}/{s}" if t and s and t != s else (s or t)
+        found = (columns.match(s) if s else None) or (columns.match(t) if t else None)
+        cols.append(Column(i, column_letter(first_col + i), label, found.field if found else None))
+        if found and not found.exact:
+            cols[-1].how = "表头(近似)"
+    return cols
+
+
 def _resolve_conflicts(cols: list[Column], top: list[str], sub: list[str]) -> None:
     """Two columns for one field: keep the exact synonym (手机 before 座机), the left one on a tie."""
     by_field: dict[str, list[Column]] = {}
     for col in cols:
         if col.field in columns.FIELDS:
-            by_field.setdefault(col.field, []).append(col)  # type: ignore[arg-type]
+            by_field.setdefault(col.field, []).append(col)
     for field, group in by_field.items():
         if len(group) < 2:
             continue
-
-        def rank(col: Column) -> tuple[int, int, int]:
-            text = sub[col.index] or top[col.index]
-            found = columns.match(text)
-            exact = 0 if found and found.exact else 1
-            mobile = 0 if field != "phone" or "手机" in text else 1
-            return (exact, mobile, col.index)
-
-        keep = min(group, key=rank)
+        keep = min(group, key=partial(_rank, field=field, top=top, sub=sub))
         for col in group:
             if col is not keep:
                 col.field, col.how = columns.KNOWN_IGNORED, f"与 {keep.letter} 列重复"
+
+
+def _rank(col: Column, field: str, top: list[str], sub: list[str]) -> tuple[int, int, int]:
+    text = sub[col.index] or top[col.index]
+    found = columns.match(text)
+    exact = 0 if found and found.exact else 1
+    mobile = 0 if field != "phone" or "手机" in text else 1
+    return (exact, mobile, col.index)
 
 
 def _guess_by_content(layout: Layout, sample: Sequence[Sequence[object]]) -> None:

@@ -17,6 +17,7 @@ import re
 import threading
 import zipfile
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,6 +65,43 @@ class Column:
     text: bool = True  # a text column gets the '@' number format
 
 
+def _plain_cells(refs: list[str], r: int, values: Sequence[Any]) -> str:
+    """A row's cells when no string needs escaping or keeps white space at either end."""
+    out = []
+    for ref, v in zip(refs, values, strict=False):
+        if v is None or v == "":
+            continue
+        if type(v) is str:
+            out.append(f'<c r="{ref}{r}" t="inlineStr"><is><t>{v}</t></is></c>')
+        else:
+            out.append(f'<c r="{ref}{r}"><v>{int(v) if isinstance(v, bool) else v!r}</v></c>')
+    return "".join(out)
+
+
+def _cells(refs: list[str], r: int, values: Sequence[Any]) -> str:
+    out = []
+    for ref, v in zip(refs, values, strict=False):
+        if v is None or v == "":
+            continue
+        if type(v) is str:
+            out.append(_text_cell(f"{ref}{r}", v))
+        elif isinstance(v, bool):
+            out.append(f'<c r="{ref}{r}"><v>{int(v)}</v></c>')
+        elif isinstance(v, (int, float)):
+            out.append(f'<c r="{ref}{r}"><v>{v!r}</v></c>')
+        else:
+            out.append(f'<c r="{ref}{r}" t="inlineStr"><is><t>{_esc(str(v))}</t></is></c>')
+    return "".join(out)
+
+
+def _text_cell(where: str, v: str) -> str:
+    if _NEEDS_ESCAPE.search(v):
+        v = _esc(v)
+    if v[0] in " \t\n" or v[-1] in " \t\n":
+        return f'<c r="{where}" t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
+    return f'<c r="{where}" t="inlineStr"><is><t>{v}</t></is></c>'
+
+
 class SheetWriter:
     """One worksheet being streamed; rows are appended in order, then close() ends the part."""
 
@@ -97,7 +135,7 @@ class SheetWriter:
     def _header(self) -> None:
         cells = "".join(
             f'<c r="{ref}1" s="{STYLE_HEADER}" t="inlineStr"><is><t>{_esc(c.header)}</t></is></c>'
-            for ref, c in zip(self._refs, self.columns)
+            for ref, c in zip(self._refs, self.columns, strict=True)
         )
         self._buf.append(f'<row r="1">{cells}</row>')
         self.rows = 1
@@ -110,40 +148,8 @@ class SheetWriter:
         checked the whole row at once), which takes the fast path."""
         r = self.rows + 1
         self.rows = r
-        out = [f'<row r="{r}">']
-        add = out.append
-        if plain:
-            for ref, v in zip(self._refs, values):
-                if v is None or v == "":
-                    continue
-                if type(v) is str:
-                    add(f'<c r="{ref}{r}" t="inlineStr"><is><t>{v}</t></is></c>')
-                else:
-                    add(f'<c r="{ref}{r}"><v>{int(v) if isinstance(v, bool) else v!r}</v></c>')
-            add("</row>")
-            self._buf.append("".join(out))
-            self._pending += 1
-            if self._pending >= 512:
-                self._flush()
-            return
-        for ref, v in zip(self._refs, values):
-            if v is None or v == "":
-                continue
-            if type(v) is str:
-                if _NEEDS_ESCAPE.search(v):
-                    v = _esc(v)
-                if v[0] in " \t\n" or v[-1] in " \t\n":
-                    add(f'<c r="{ref}{r}" t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>')
-                else:
-                    add(f'<c r="{ref}{r}" t="inlineStr"><is><t>{v}</t></is></c>')
-            elif isinstance(v, bool):
-                add(f'<c r="{ref}{r}"><v>{int(v)}</v></c>')
-            elif isinstance(v, (int, float)):
-                add(f'<c r="{ref}{r}"><v>{v!r}</v></c>')
-            else:
-                add(f'<c r="{ref}{r}" t="inlineStr"><is><t>{_esc(str(v))}</t></is></c>')
-        add("</row>")
-        self._buf.append("".join(out))
+        cells = _plain_cells(self._refs, r, values) if plain else _cells(self._refs, r, values)
+        self._buf.append(f'<row r="{r}">{cells}</row>')
         self._pending += 1
         if self._pending >= 512:
             self._flush()
@@ -204,6 +210,7 @@ class XlsxStreamWriter:
                 if kind == "open":
                     stream = self._zip.open(payload, "w", force_zip64=self.zip64)
                 elif kind == "data":
+                    assert stream is not None, "data before open"
                     stream.write(payload)
                 elif kind == "close" and stream is not None:
                     stream.close()
@@ -248,19 +255,20 @@ class XlsxStreamWriter:
         self._finish_thread()
         ordered = [(i, self._sheets[i]) for i in self._tabs]
         z = self._zip
+        doc, pkg = "application/vnd.openxmlformats-officedocument", "application/vnd.openxmlformats-package"
         overrides = "".join(
-            f'<Override PartName="/{part}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            f'<Override PartName="/{part}" ContentType="{doc}.spreadsheetml.worksheet+xml"/>'
             for _, (_, part) in ordered
         )
         z.writestr(
             "[Content_Types].xml",
             f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Default Extension="rels" ContentType="{pkg}.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-            '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{doc}.spreadsheetml.sheet.main+xml"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{doc}.spreadsheetml.styles+xml"/>'
+            f'<Override PartName="/docProps/core.xml" ContentType="{pkg}.core-properties+xml"/>'
+            f'<Override PartName="/docProps/app.xml" ContentType="{doc}.extended-properties+xml"/>'
             f"{overrides}</Types>",
         )
         z.writestr(
@@ -317,10 +325,8 @@ class XlsxStreamWriter:
             self._finish_thread()
         except BaseException:  # noqa: BLE001 - the file is being thrown away anyway
             pass
-        try:
+        with suppress(Exception):
             self._zip.close()
-        except Exception:  # noqa: BLE001
-            pass
 
     def __enter__(self) -> XlsxStreamWriter:
         return self
@@ -337,7 +343,8 @@ _STYLES = (
     '<fonts count="2"><font><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
     '<font><b/><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font></fonts>'
     '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
-    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill>'
+    "</fills>"
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     '<cellXfs count="3">'

@@ -89,9 +89,9 @@ def _suspect(max_row: int, general: bool) -> re.Pattern[bytes]:
     """Cell references with a column past Z or a row number above max_row's leading digit."""
     text = str(max_row) if max_row else "0"
     digits, lead = len(text), int(text[0])
-    beyond = r"\d{%d,}" % (digits + 1)
+    beyond = rf"\d{{{digits + 1},}}"
     if lead < 9:
-        beyond += r"|[%d-9]\d{%d}" % (lead + 1, digits - 1)
+        beyond += rf"|[{lead + 1}-9]\d{{{digits - 1}}}"
     head = rb'<c\b[^>]*?\br="' if general else rb'<c r="'
     return re.compile(head + rb"(?:[A-Z]{2,3}|[A-Z](?:" + beyond.encode() + rb"))")
 
