@@ -137,6 +137,7 @@ def _birth_date(digits: str) -> date | None:
 
 
 def is_valid(raw: object) -> bool:
+    """Whether parse() accepts the number."""
     try:
         parse(raw)
     except InvalidId:

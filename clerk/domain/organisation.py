@@ -53,6 +53,7 @@ def _text(fields: Mapping[str, Any], key: str) -> str:
 
 
 def normalize_name(raw: object) -> str:
+    """A name as kept: NFKC (one form of brackets and digits), runs of white space made one space."""
     text = unicodedata.normalize("NFKC", "" if raw is None else str(raw)).strip()
     # NFKC turns full-width brackets into ASCII ones; clerks write both, keep one form.
     return re.sub(r"\s+", " ", text)
@@ -164,4 +165,5 @@ def membership_rate(members: int, employees: int | None) -> float | None:
 
 
 def rate_label(rate: float | None) -> str:
+    """A membership rate as shown: 28.6%, or a dash when unknown."""
     return "—" if rate is None else f"{rate:.1%}"

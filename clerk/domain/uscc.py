@@ -39,6 +39,7 @@ def normalize(raw: object) -> str:
 
 
 def required_for(kind: str | None) -> bool:
+    """Whether an organisation of this kind must give its unit's credit code."""
     return kind in REQUIRED_KINDS
 
 
@@ -64,6 +65,7 @@ def parse(raw: object) -> str:
 
 
 def is_valid(raw: object) -> bool:
+    """Whether parse() accepts the code (an empty one is not valid)."""
     try:
         return bool(parse(raw))
     except InvalidUscc:

@@ -35,6 +35,7 @@ def to_text(value: object) -> str:
 
 
 def number_text(value: float) -> str:
+    """A number as Excel shows it: whole numbers without .0, at most 15 significant digits."""
     if value != value or value in (float("inf"), float("-inf")):
         return ""
     if value.is_integer():
@@ -46,6 +47,7 @@ def number_text(value: float) -> str:
 
 
 def is_number(value: object) -> TypeGuard[float | int]:
+    """A number cell (a bool is not one)."""
     return type(value) in (float, int)
 
 
@@ -55,4 +57,5 @@ def lost_digits(value: object) -> bool:
 
 
 def is_blank(value: object) -> bool:
+    """An empty cell, or one holding only white space."""
     return value is None or value == "" or (type(value) is str and not value.strip())

@@ -332,6 +332,7 @@ def _importable(field: str) -> str:
 
 
 def label_of(field: str | None) -> str:
+    """The Chinese name of a field a column is imported as ("（不导入）" for none)."""
     if field is None or field == IGNORE:
         return "（不导入）"
     if field == KNOWN_IGNORED:

@@ -76,11 +76,13 @@ class Layout:
 
 
 def header_signature(labels: Sequence[str]) -> str:
+    """The same for two headers with the same labels however written: the key of a saved mapping."""
     text = "\x1f".join(columns.normalize_label(label) for label in labels)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def looks_like_id(value: object) -> bool:
+    """A cell that holds an ID number (or an ID Excel stored as a number), whatever its header says."""
     if lost_digits(value):
         return True
     if type(value) is not str:
