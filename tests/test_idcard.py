@@ -147,7 +147,8 @@ def test_mask_shows_first_six_and_last_four():
 # -- properties -------------------------------------------------------------------------------
 
 regions = st.integers(min_value=110000, max_value=659999).map(str)
-birth_dates = st.dates(min_value=date(1900, 1, 1), max_value=date.today())
+# Members are at least 16 (idcard.WORKING_AGE); younger people are refused, see below.
+birth_dates = st.dates(min_value=date(1900, 1, 1), max_value=date.today() - timedelta(days=366 * 16 + 4))
 sequences = st.integers(min_value=0, max_value=999)
 
 
@@ -219,9 +220,57 @@ def test_check_digit_is_x_for_a_remainder_of_two():
     assert all(idcard.is_valid(n) for n in numbers)
 
 
-def test_people_born_today_and_long_ago_are_accepted():
+def test_a_birth_date_after_today_is_not_a_date_of_birth():
     today = date(2026, 6, 1)
     number = idcard.with_check_digit(f"500101{today:%Y%m%d}001")
-    assert idcard.parse(number, today=today).birth_date == today
-    with pytest.raises(idcard.InvalidId):
+    with pytest.raises(idcard.InvalidId, match="不合理"):
         idcard.parse(number, today=today - timedelta(days=1))
+
+
+# -- who can be a member -------------------------------------------------------------------
+
+
+def test_a_person_born_today_is_refused_as_below_working_age():
+    today = date(2026, 5, 10)
+    number = idcard.with_check_digit("50010120260510001")
+    with pytest.raises(idcard.InvalidId, match="未满 16 周岁"):
+        idcard.parse(number, today=today)
+
+
+@pytest.mark.parametrize(
+    "birth, today, ok",
+    [
+        ("20100510", date(2026, 5, 10), True),  # the sixteenth birthday itself
+        ("20100511", date(2026, 5, 10), False),  # one day short
+        ("20080229", date(2024, 2, 28), False),  # born on 29 February: 16 on 1 March of a common year
+        ("20080229", date(2024, 2, 29), True),
+        ("20090301", date(2025, 3, 1), True),
+    ],
+)
+def test_sixteen_is_the_legal_working_age(birth, today, ok):
+    number = idcard.with_check_digit(f"500101{birth}001")
+    if ok:
+        assert idcard.parse(number, today=today).number == number
+    else:
+        with pytest.raises(idcard.InvalidId, match="法定劳动年龄"):
+            idcard.parse(number, today=today)
+
+
+def test_region_code_000000_is_refused():
+    number = idcard.with_check_digit("00000019900101001")
+    with pytest.raises(idcard.InvalidId, match="000000"):
+        idcard.parse(number)
+
+
+def test_a_wrong_check_digit_is_reported_before_the_age():
+    number = idcard.with_check_digit("50010120200101001")
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    with pytest.raises(idcard.InvalidId, match="校验位"):
+        idcard.parse(wrong)
+
+
+def test_foreign_permanent_residence_card_numbers_are_recognised():
+    permit = idcard.with_check_digit("93112219900101001")
+    assert idcard.parse(permit).number == permit
+    assert idcard.is_foreign_permit(permit)
+    assert not idcard.is_foreign_permit(STANDARD_EXAMPLE)

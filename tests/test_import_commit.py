@@ -216,18 +216,28 @@ def test_a_kill_during_commit_is_one_transaction(store, tmp_path, monkeypatch):
 
 def test_cell_text_is_data_in_the_database_and_in_the_error_report(store, tmp_path):
     formula = '=HYPERLINK("http://example.com","张三")'
-    rows = [["姓名", "身份证号码", "备注"], [formula, make_id(seq=1), "+1"], [formula, "@123", "-2"]]
+    rows = [
+        ["姓名", "身份证号码", "岗位", "备注"],
+        [formula, make_id(seq=1), "快递员", "+1"],
+        ["张三", make_id(seq=2), "=1+1", '=HYPERLINK("x","y")'],
+        [formula, "@123", "", "-2"],
+    ]
     path = write_xlsx(tmp_path / "f.xlsx", {"s": rows})
     plan, result = run(store, path, commit=True)
-    # Stored as text, through the form's own name rules (which fold "." into the middle dot "·").
-    assert store.conn.execute("SELECT name, notes FROM members").fetchone()[:] == (names.parse(formula), "+1")
+    # A formula-like name is refused with a reason; free text keeps formula-like text as text.
+    stored = [tuple(r) for r in store.conn.execute("SELECT name, job, notes FROM members")]
+    assert stored == [("张三", "=1+1", '=HYPERLINK("x","y")')]
+    assert [p.reason for p in plan.problems if p.row == 2] == [
+        "姓名不能以 =、+、-、@ 开头（这是电子表格公式的写法），请填写证件上的姓名。"
+    ]
     report = import_report.for_batch(store, result.batch_id, tmp_path / "report.xlsx")
     with zipfile.ZipFile(report) as zf:
         xml = b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
     assert b"<f>" not in xml  # no formula anywhere
     ws = load_workbook(report)["s"]
-    assert [c.value for c in ws[2]] == [formula, "@123", "-2", "身份证号码应为 18 位，现在是 4 位。", "s", "3"]
-    assert all(c.data_type == "s" for c in ws[2])
+    assert [c.value for c in ws[2]][:4] == [formula, make_id(seq=1), "快递员", "+1"]
+    assert [c.value for c in ws[3]][:4] == [formula, "@123", None, "-2"]
+    assert all(c.data_type == "s" for c in ws[2] if c.value is not None)
     assert ws.cell(row=2, column=2).number_format == "@"  # a corrected ID typed in stays text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -89,12 +91,80 @@ def test_every_mainland_mobile_is_accepted(number):
         ("买买提•艾力", "买买提·艾力"),  # the middle dot of minority names, in its many forms
         ("买买提.艾力", "买买提·艾力"),
         ("买买提・艾力", "买买提·艾力"),
-        ("John  Smith", "John Smith"),
-        ("ＬＩ　Ｌｅｉ", "LI Lei"),  # full-width letters
+        ("买买提 · 艾力", "买买提·艾力"),
+        ("𠮷田", "𠮷田"),  # rare characters beyond the BMP
+        ("王𪚥", "王𪚥"),
+        ("张 𠮷", "张𠮷"),
+        ("张三\n", "张三"),  # a line break after the name in a cell is only trimmed
     ],
 )
 def test_names_are_normalized(typed, stored):
     assert names.parse(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("John  Smith", "John Smith"),
+        ("ＬＩ　Ｌｅｉ", "LI Lei"),  # full-width letters
+        ("O'NEIL-JONES", "O'NEIL-JONES"),
+        ("José García", "José García"),
+    ],
+)
+def test_latin_names_only_for_foreign_nationals_cards(typed, stored):
+    assert names.parse(typed, foreign=True) == stored
+    with pytest.raises(names.InvalidName, match="拼音或外文字母") as caught:
+        names.parse(typed)
+    assert str(caught.value) == names.NOT_HAN
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("张\x07三", "控制字符"),
+        ("张\t三", "控制字符"),
+        ("张\r\n三", "控制字符"),
+        ("张\x00三", "控制字符"),
+        ("\u202e三张", "文字显示方向"),  # right-to-left override: shows 张三, stores 三张
+        ("张三\u2066", "文字显示方向"),
+        ("张\u200b三", "零宽字符"),
+        ("张\u200d三", "零宽字符"),
+        ("\ufeff张三", "零宽字符"),
+        ("张\u00ad三", "零宽字符"),
+        ("张三😀", "表情符号"),
+        ("张三👍🏻", "表情符号"),
+        ("张★三", "表情符号"),
+        ("=cmd|' /C calc'!A0", "公式"),
+        ('=HYPERLINK("http://example.com","周杰")', "公式"),
+        ("@SUM(A:A)", "公式"),
+        ("+张三", "公式"),
+        ("-张三", "公式"),
+        ("＝张三", "公式"),  # a full-width equals sign is folded to "=" first
+        ("zhangsan", "拼音或外文字母"),
+        ("张San", "拼音或外文字母"),
+        ("·张三", "间隔号"),
+        ("张三·", "间隔号"),
+        ("张··三", "间隔号"),
+        ("张三(临时)", "“\\(”"),
+        ("张三、李四", "“、”"),
+        ("Иван", "“И”"),
+    ],
+)
+def test_names_with_hidden_or_foreign_characters_are_refused_with_a_reason(typed, message):
+    with pytest.raises(names.InvalidName, match=message):
+        names.parse(typed)
+    with pytest.raises(names.InvalidName):
+        names.parse(typed, foreign=not message.startswith("拼音"))
+
+
+@given(st.text())
+def test_an_accepted_name_is_only_chinese_characters_and_middle_dots(text):
+    try:
+        name = names.parse(text)
+    except names.InvalidName:
+        return
+    assert all(ch == "·" or unicodedata.name(ch, "").startswith(("CJK", "IDEOGRAPHIC")) for ch in name), name
+    assert names.parse(name) == name
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,9 @@ from stdnum.exceptions import ValidationError
 _JUNK = re.compile(r"[\s\-‐‑–—_'’‘`\"“”]")
 _CANONICAL = re.compile(r"[0-9]{17}[0-9X]")  # ASCII only: str.isdigit() takes ٣ too
 
+# Below this age a person may not be employed (劳动法 第十五条), so cannot join a trade union.
+WORKING_AGE = 16
+
 
 class InvalidId(ValueError):
     """The message says in Chinese what is wrong with the number."""
@@ -106,6 +109,13 @@ def parse(raw: object, *, kind: str | None = None, today: date | None = None) ->
         raise InvalidId(f"身份证号码中的出生日期 {born:%Y-%m-%d} 不合理。")
     if number[17] != ric.calc_check_digit(number):
         raise InvalidId("身份证号码校验位不对，可能有数字录错了，请核对原件。")
+    if today < sixteenth_birthday(born):
+        raise InvalidId(
+            f"按身份证号码，此人出生于 {born:%Y-%m-%d}，未满 {WORKING_AGE} 周岁（未到法定劳动年龄），"
+            "不能登记为会员。请核对号码。"
+        )
+    if number.startswith("000000"):
+        raise InvalidId("身份证号码的前 6 位（地区码）不能是 000000，请核对原件。")
     gender = "男" if int(number[16]) % 2 else "女"
     found = kind_of(number)
     if kind and kind != found:
@@ -134,6 +144,14 @@ def _birth_date(digits: str) -> date | None:
         return ric.get_birth_date(f"000000{digits}0000")
     except ValidationError:
         return None
+
+
+def sixteenth_birthday(born: date) -> date:
+    """The day a person reaches the legal working age (born on 29 February: 1 March)."""
+    try:
+        return born.replace(year=born.year + WORKING_AGE)
+    except ValueError:
+        return date(born.year + WORKING_AGE, 3, 1)
 
 
 def is_valid(raw: object) -> bool:
