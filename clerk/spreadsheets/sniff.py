@@ -191,9 +191,28 @@ def text_encoding(sample: bytes, display: str) -> str:
         if _mostly_text(text):
             return encoding
         raise not_a_sheet(display)
+    # Neither reads the whole sample: maybe the encoding changes part way (textfile.check_csv then
+    # names the line), so go by the first line that has Chinese in it.
+    first = _first_line_encoding(sample)
+    if first and _mostly_text(sample.decode(first, errors="replace")):
+        return first
     raise SpreadsheetError(
         f"“{display}”的文字编码无法识别（不是 UTF-8，也不是 GBK）。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
     )
+
+
+def _first_line_encoding(sample: bytes) -> str | None:
+    for line in sample.split(b"\n"):
+        if line.isascii():
+            continue
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return encoding
+        return None
+    return None
 
 
 def _mostly_text(text: str) -> bool:

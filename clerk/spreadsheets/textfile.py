@@ -6,6 +6,7 @@ Both stream: rows are parsed as the file is read, so memory does not grow with t
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -15,13 +16,114 @@ from clerk.spreadsheets.errors import SpreadsheetError
 
 DELIMITERS = (",", "\t", ";", "|", "，")
 _SNIFF_LINES = 60
-csv.field_size_limit(1 << 20)
+# No cell of a roster is anywhere near this long; a longer line is a damaged or foreign file.
+LINE_LIMIT = 1 << 20
+csv.field_size_limit(LINE_LIMIT)
+# What Chinese text decoded right looks like: a line of GBK bytes that also happens to be valid UTF-8
+# decodes to Latin, Greek, Cyrillic or Arabic letters, or to rare ideographs alone, not to these.
+_CHINESE_TEXT = re.compile(
+    "[\u00b7\u2014\u2018-\u201d\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\U00020000-\U0003ffff]"
+)
+_COMMON_HAN = re.compile("[\u4e00-\u9fff]")
 
 
 def _decode_error(display: str, line: int) -> SpreadsheetError:
     return SpreadsheetError(
         f"“{display}”第 {line} 行附近有无法识别的文字（文件里混用了不同的编码）。"
         "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+    )
+
+
+def check_csv(path: Path, encoding: str, display: str) -> None:
+    """Refuse, with the line number, a text roster that would be stored damaged: one whose encoding
+    changes part way (rows appended by another program), or with a NUL byte or an over-long line.
+
+    Reads the file once, a line at a time (memory stays flat)."""
+    if encoding == "utf-16":
+        _check_decoded_lines(path, display)
+        return
+    utf8 = encoding.startswith("utf-8")
+    seen: str | None = "UTF-8" if utf8 else None  # the encoding of the lines so far
+    with open(path, "rb") as f:
+        for number, line in enumerate(iter(lambda: f.readline(LINE_LIMIT + 1), b""), start=1):
+            if len(line) > LINE_LIMIT:
+                raise _too_long(display, number)
+            if b"\x00" in line:
+                raise _nul(display, number)
+            if line.isascii():
+                continue
+            kind = _line_encoding(line, utf8)
+            if kind is None:
+                raise _decode_error(display, number)
+            if seen is not None and kind != seen:
+                raise _encoding_changed(display, number, seen, kind)
+            seen = kind
+
+
+def _line_encoding(line: bytes, utf8: bool) -> str | None:
+    """UTF-8 or GBK for a line with Chinese text in it (None: neither).
+
+    In a file that starts as UTF-8 any line that is not UTF-8 is something else; in a GBK file a
+    line is UTF-8 only when read so it gives Chinese text (GBK bytes are often valid UTF-8 too)."""
+    if utf8:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            return "GBK" if _decodes(line, "gb18030") else None
+        return "UTF-8"
+    if _is_utf8_chinese(line):
+        return "UTF-8"
+    return "GBK" if _decodes(line, "gb18030") else None
+
+
+def _decodes(line: bytes, encoding: str) -> bool:
+    try:
+        line.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _is_utf8_chinese(line: bytes) -> bool:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    return bool(_COMMON_HAN.search(text)) and all(_CHINESE_TEXT.match(ch) for ch in wide)
+
+
+def _check_decoded_lines(path: Path, display: str) -> None:
+    try:
+        with open(path, encoding="utf-16", newline="") as f:
+            for number, line in enumerate(iter(lambda: f.readline(LINE_LIMIT + 1), ""), start=1):
+                if len(line) > LINE_LIMIT:
+                    raise _too_long(display, number)
+                if "\x00" in line:
+                    raise _nul(display, number)
+    except UnicodeDecodeError:
+        raise _decode_error(display, 1) from None
+
+
+def _encoding_changed(display: str, line: int, before: str, after: str) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"“{display}”的文字编码从第 {line} 行起变了（前面是 {before}，第 {line} 行起是 {after}），"
+        "多半是有人用别的软件在后面追加了内容。照这样导入，姓名会变成乱码，所以没有导入。"
+        "请让单位用同一个软件把整份名单重新导出（或另存为 .xlsx）后再发来。"
+    )
+
+
+def _nul(display: str, line: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"“{display}”第 {line} 行有空字符（NUL），文件可能已损坏或不是花名册，没有导入。"
+        "请让单位重新导出后再发来，或用 Excel/WPS 打开检查后另存为 .xlsx 再导入。"
+    )
+
+
+def _too_long(display: str, line: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"“{display}”第 {line} 行的内容超过 1 MB，花名册不会有这么长的内容，文件可能已损坏，没有导入。"
+        "请用 Excel 或 WPS 打开检查这一行，另存为 .xlsx 后再导入。"
     )
 
 

@@ -44,6 +44,7 @@ class Workbook:
                 if str(m.typ).endswith("WorkSheet")
             ]
         elif self.kind == "csv":
+            textfile.check_csv(path, detected.encoding or "utf-8", self.display)
             self.sheets = [SheetInfo(path.stem or "CSV", 0)]
         else:  # html
             count = textfile.html_table_count(path, detected.encoding or "utf-8", self.display)
