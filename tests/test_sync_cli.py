@@ -8,8 +8,8 @@ from sync_world import make_district, make_township, register
 from clerk.cli import main
 
 
-def _run(db, *args):
-    return CliRunner().invoke(main, ["--db", str(db), *args])
+def _run(db, *args, input=None):
+    return CliRunner().invoke(main, ["--db", str(db), *args], input=input)
 
 
 def test_export_merge_and_resolve_from_the_command_line(tmp_path):
@@ -23,7 +23,7 @@ def test_export_merge_and_resolve_from_the_command_line(tmp_path):
     for s in (a, b, district):
         s.close()
 
-    result = _run(paths["500101001"], "export", "--out", str(exports), "--password", "pw")
+    result = _run(paths["500101001"], "export", "--out", str(exports), "--password", input="pw\npw\n")
     assert result.exit_code == 0, result.output
     assert "已导出增量同步文件" in result.output and "已加密" in result.output
     result = _run(paths["500101002"], "export", "--full", "--out", str(exports))
@@ -34,7 +34,7 @@ def test_export_merge_and_resolve_from_the_command_line(tmp_path):
     files = sorted(str(p) for p in exports.glob("*.xlsx"))
     wrong = _run(paths["500101"], "merge", *files)
     assert wrong.exit_code == 1 and "设置了密码" in wrong.output and "已合并" in wrong.output
-    result = _run(paths["500101"], "merge", "--password", "pw", *files)
+    result = _run(paths["500101"], "merge", *files, "--password", input="pw\n")
     assert result.exit_code == 0, result.output
     assert "合并前已自动备份" in result.output and "1 条冲突待处理" in result.output
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from clerk.cli import secrets
 from clerk.cli.chinese import Choices, ClerkCommand, ClerkGroup, Count
 from clerk.cli.common import console, db_path, full_path, progress_bar, store_from
 from clerk.domain import idcard
@@ -54,7 +55,7 @@ RESOLUTIONS = {
 
 @click.command("export", cls=ClerkCommand)
 @click.option("--full", is_flag=True, help="导出完整数据（默认只导出上次导出以来的修改）。")
-@click.option("--password", default=None, help="给同步文件加密码（Excel/WPS 打开时要输入）。")
+@secrets.password_option(new=True)
 @click.option(
     "--out",
     "out_dir",
@@ -83,7 +84,7 @@ def export_command(ctx: click.Context, full: bool, password: str | None, out_dir
 
 @click.command("merge", cls=ClerkCommand)
 @click.argument("files", metavar="文件...", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--password", default=None, help="同步文件的密码（乡镇导出时设置的）。")
+@secrets.password_option(new=False)
 @click.option("--force-gap", is_flag=True, help="缺少中间的同步文件时仍然合并（会记录在案）。")
 @_hub_option("--into")
 @click.option(
