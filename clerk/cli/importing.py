@@ -23,6 +23,7 @@ from clerk.importing import mappings as import_mappings
 from clerk.importing import pipeline as importer
 from clerk.registry import organisations
 from clerk.spreadsheets import columns
+from clerk.store.files import check_target
 from clerk.store.store import ServiceError, Store
 
 COUNT_LABELS = (
@@ -59,6 +60,7 @@ def _short(sha: str) -> str:
     type=click.Path(path_type=Path),
     help="错误报告 .xlsx 写到这里（默认：导出文件夹，见 clerk config show；有未导入的行时自动生成）。",
 )
+@click.option("--force", is_flag=True, help="--errors-to 指定的文件已经存在时，替换它（默认不覆盖任何已有文件）。")
 @click.option("--show", "show", default=50, show_default=True, help="最多列出多少个问题行（0 = 全部）。")
 @click.option(
     "--map",
@@ -77,6 +79,7 @@ def import_command(
     dry_run: bool,
     update_existing: bool,
     errors_to: Path | None,
+    force: bool,
     show: int,
     maps: tuple[str, ...],
     save_mapping: bool,
@@ -87,6 +90,8 @@ def import_command(
     先检查每一行（身份证号码、姓名、手机号等与登记表单同样的规则），列出新入会、已是会员、
     重复和有错误的行，然后在一个事务里写入（写入前自动备份）。有错误的行写成错误报告 .xlsx，
     单位改好发回后再导入即可补上。同一个文件导入两次，第二次不会有任何改动。"""
+    if errors_to is not None:  # before importing: a refused report must not come after a written batch
+        check_target(errors_to, force=force)
     store = store_from(ctx)
     store.require_unit()
     org_id = organisations.find(store, org_ref) if org_ref else None
@@ -94,6 +99,7 @@ def import_command(
         options=importer.Options(org_id=org_id, update_existing=update_existing, match_org_names=not no_org_match),
         dry_run=dry_run,
         errors_to=errors_to if len(files) == 1 else None,
+        force=force,
         show=show,
         maps=maps,
         save_mapping=save_mapping,
@@ -117,6 +123,7 @@ class ImportRun:
     options: importer.Options
     dry_run: bool
     errors_to: Path | None
+    force: bool  # replace an existing errors_to
     show: int
     maps: tuple[str, ...]
     save_mapping: bool
@@ -149,7 +156,7 @@ def _import_one(store: Store, path: Path, run: ImportRun) -> None:
         if early is not None and early.path is not None and not run.dry_run:
             early.discard()  # only when commit() did not take it (it refused, or nothing to write)
     if outcome is not None:
-        _show_result(store, *outcome, run.errors_to)
+        _show_result(store, *outcome, run)
 
 
 def _prepare(store: Store, scan: importer.FileScan, path: Path, run: ImportRun) -> None:
@@ -188,7 +195,8 @@ def _check_and_write(
             _show_plan(plan, run.show)
             console.print("[cyan]预览（--dry-run）：没有写入数据库。[/]")
             if run.errors_to and plan.rejects:
-                console.print(f"错误报告：{full_path(import_report.for_plan(store, plan, run.errors_to))}")
+                written = import_report.for_plan(store, plan, run.errors_to, force=run.force)
+                console.print(f"错误报告：{full_path(written)}")
             return None
         # Checked and written together (rows go in while later ones are checked), one transaction.
         plan, result = importer.run(store, scan, run.options, report, early, seen=run.seen)
@@ -196,7 +204,7 @@ def _check_and_write(
     return plan, result
 
 
-def _show_result(store: Store, plan: importer.Plan, result: importer.Result, errors_to: Path | None) -> None:
+def _show_result(store: Store, plan: importer.Plan, result: importer.Result, run: ImportRun) -> None:
     style = "green" if result.written else "yellow"
     console.print(f"[bold {style}]{result.message}[/]")
     if result.backup:
@@ -204,7 +212,7 @@ def _show_result(store: Store, plan: importer.Plan, result: importer.Result, err
     if not result.written:
         return
     if plan.rejects:
-        report_path = import_report.for_batch(store, result.batch_id, errors_to)  # type: ignore[arg-type]
+        report_path = import_report.for_batch(store, result.batch_id, run.errors_to, force=run.force)  # type: ignore[arg-type]
         console.print(f"错误报告（发给单位修改后再导入）：[bold]{full_path(report_path)}[/]")
     console.print(f"如需撤销：clerk batches undo {result.batch_id}")
     with console.status("整理数据库文件……"):
@@ -421,10 +429,11 @@ def batches_undo(ctx: click.Context, batch_id: int, yes: bool) -> None:
 @click.option(
     "--to", "target", type=click.Path(path_type=Path), help="写到这里（默认：导出文件夹，见 clerk config show）。"
 )
+@click.option("--force", is_flag=True, help="--to 指定的文件已经存在时，替换它（默认不覆盖任何已有文件）。")
 @click.pass_context
-def batches_report(ctx: click.Context, batch_id: int, target: Path | None) -> None:
+def batches_report(ctx: click.Context, batch_id: int, target: Path | None, force: bool) -> None:
     """重新生成一个批次的错误报告 .xlsx（已由后来的文件补上的行不再列出）。"""
-    path = import_report.for_batch(store_from(ctx), batch_id, target)
+    path = import_report.for_batch(store_from(ctx), batch_id, target, force=force)
     console.print(f"错误报告：{full_path(path)}")
 
 

@@ -146,9 +146,12 @@ def merge_command(
     type=click.Path(path_type=Path),
     help="报表文件或文件夹（默认：导出文件夹，见 clerk config show）。",
 )
+@click.option("--force", is_flag=True, help="--out 指定的文件已经存在时，替换它（默认不覆盖任何已有文件）。")
 @_hub_option("--from")
 @click.pass_context
-def report_command(ctx: click.Context, period: str | None, out_path: Path | None, hub_url: str | None) -> None:
+def report_command(
+    ctx: click.Context, period: str | None, out_path: Path | None, force: bool, hub_url: str | None
+) -> None:
     """生成会员和组织统计报表（.xlsx，可直接打印上报）。
 
     加 --from postgresql://... 则统计市级汇总库：全市、各区县、各乡镇。"""
@@ -159,10 +162,10 @@ def report_command(ctx: click.Context, period: str | None, out_path: Path | None
 
         # The hub has no database file here to sit beside: the exports folder of this computer's database.
         out = out_path or folders.ensure(folders.beside(db_path(ctx), folders.EXPORTS))
-        path = hub_report.write_report(_target(ctx, hub_url), period=period, out=out)
+        path = hub_report.write_report(_target(ctx, hub_url), period=period, out=out, force=force)
         console.print(f"统计报表已生成：{path}")
         return
-    path = report.write_report(store_from(ctx), period=period, out=out_path)
+    path = report.write_report(store_from(ctx), period=period, out=out_path, force=force)
     console.print(f"统计报表已生成：{path}")
 
 

@@ -20,7 +20,7 @@ from clerk.importing import batches as import_batches
 from clerk.importing.plan import Plan
 from clerk.importing.scan import MARKER_SHEET, MARKER_TAG
 from clerk.spreadsheets import columns
-from clerk.store import folders
+from clerk.store import files, folders
 from clerk.store.store import ServiceError, Store
 
 INSTRUCTIONS = (
@@ -69,8 +69,10 @@ def write(
     source_sheets: dict[str, str],
     batch_uid: str | None = None,
     title: str = "",
+    force: bool = False,
 ) -> Path:
-    """Write the report; returns its path."""
+    """Write the report (an existing file at path is replaced only with force); returns its path."""
+    files.check_target(path, force=force)
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -134,11 +136,8 @@ def write(
         marker.sheet_state = "hidden"
         marker.append([cell(marker, MARKER_TAG)])
         marker.append([cell(marker, batch_uid)])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise ServiceError(f"无法写入错误报告“{path}”：{exc.strerror or exc}。请换一个位置。") from None
+    with files.replacing(path, force=force) as tmp:
+        book.save(tmp)
     return path
 
 
@@ -149,23 +148,28 @@ def _letter(index: int) -> str:
 
 
 def default_path(store: Store, file_name: str, batch_id: int | None = None) -> Path:
-    """The report's place in the exports folder, named after the roster."""
+    """The report's place in the exports folder, named after the roster; a name of its own, so a
+    report written again never replaces the one sent out before."""
     stem = Path(file_name).stem
     suffix = f"-批次{batch_id}" if batch_id else ""
-    return folders.exports_dir(store) / f"{stem}-错误报告{suffix}.xlsx"
+    return files.unused_name(folders.exports_dir(store) / f"{stem}-错误报告{suffix}.xlsx")
 
 
-def for_plan(store: Store, plan: Plan, path: Path | None = None, include_warnings: bool = True) -> Path:
+def for_plan(
+    store: Store, plan: Plan, path: Path | None = None, include_warnings: bool = True, force: bool = False
+) -> Path:
     """The report of a validated (maybe not committed) import."""
     labels = {s.name: [c.label for c in s.layout.columns] for s in plan.scan.usable if s.layout}
     rows = [r for r in plan.rejects if include_warnings or r[2] == "rejected"]
     sheets = _group(rows, labels)
     source = {s.name: s.name for s in plan.scan.sheets}
     title = f"“{plan.display}”中没有导入或需要核对的行"
-    return write(path or default_path(store, plan.display), sheets, source_sheets=source, title=title)
+    return write(path or default_path(store, plan.display), sheets, source_sheets=source, title=title, force=force)
 
 
-def for_batch(store: Store, batch_id: int, path: Path | None = None, include_warnings: bool = True) -> Path:
+def for_batch(
+    store: Store, batch_id: int, path: Path | None = None, include_warnings: bool = True, force: bool = False
+) -> Path:
     """The report of a committed batch (rows a later fixed file already brought in are left out)."""
     batch = import_batches.get(store, batch_id)
     labels = {s["name"]: s["labels"] for s in batch["sheets"]}
@@ -182,4 +186,5 @@ def for_batch(store: Store, batch_id: int, path: Path | None = None, include_war
         source_sheets={s["name"]: s["name"] for s in batch["sheets"]},
         batch_uid=batch["uid"],
         title=title,
+        force=force,
     )

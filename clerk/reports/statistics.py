@@ -27,7 +27,7 @@ from clerk.domain import choices
 from clerk.domain import organisation as rules
 from clerk.domain import targets as target_rules
 from clerk.reports import targets
-from clerk.store import folders
+from clerk.store import files, folders
 from clerk.store.store import ServiceError, Store, now
 
 LIVE = choices.LIVE
@@ -259,36 +259,34 @@ def default_path(store: Store, period: Period) -> Path:
 
 
 def write_report(
-    store: Store, *, period: str | Period | None = None, out: str | Path | None = None, progress=None, figures_of=None
+    store: Store,
+    *,
+    period: str | Period | None = None,
+    out: str | Path | None = None,
+    force: bool = False,
+    progress=None,
+    figures_of=None,
 ) -> Path:
     """Write the report workbook and return its full path (out: a file, or a folder to write it in;
-    figures_of: another way to count, e.g. a city hub's)."""
+    figures_of: another way to count, e.g. a city hub's).
+
+    An existing file at `out` is replaced only with force; a report clerk names itself gets a name
+    of its own (a second report of a period never replaces the first, which may have been edited)."""
     p = period if isinstance(period, Period) else parse_period(period)
-    target = Path(out).absolute() if out else default_path(store, p)
+    target = Path(out).absolute() if out else files.unused_name(default_path(store, p))
     if target.is_dir():
-        target = target / report_name(store.require_unit().code, p)
+        target = files.unused_name(target / report_name(store.require_unit().code, p))
     if target.suffix.lower() != ".xlsx":
         target = target.with_suffix(".xlsx")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        raise ServiceError(f"无法创建文件夹“{target.parent}”。请换一个位置（--out）。") from None
+    files.check_target(target, force=force)  # before counting: refuse at once
     if progress:
         progress(0, 2, "正在统计")
     figs = (figures_of or figures)(store, p)
     if progress:
         progress(1, 2, "正在生成报表")
     book = build_workbook(figs, store.require_unit().clerk)
-    tmp = target.with_name(f".{target.name}.part")
-    try:
+    with files.replacing(target, force=force) as tmp:
         book.save(tmp)
-        tmp.replace(target)
-    except PermissionError:
-        tmp.unlink(missing_ok=True)
-        raise ServiceError(f"无法写入“{target}”：文件可能正在 Excel/WPS 中打开，请关闭后重试。") from None
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ServiceError(f"无法写入“{target}”：{exc.strerror or exc}。") from None
     if progress:
         progress(2, 2, "完成")
     return target

@@ -39,6 +39,7 @@ __all__ = [
     "make_private_dir",
     "make_private",
     "replacing",
+    "unused_name",
     "write_bytes",
     "write_text",
 ]
@@ -110,6 +111,18 @@ def check_target(target: str | Path, *, force: bool = False) -> Path:
     if (target.exists() or target.is_symlink()) and not force:
         raise FileExists(target)
     return target
+
+
+def unused_name(path: str | Path) -> Path:
+    """path, or "name (2).xlsx", "name (3).xlsx", ... if it is taken: for files clerk names itself,
+    so a report written again never replaces the one written before (which the clerk may have edited)."""
+    path = Path(path)
+    number = 2
+    candidate = path
+    while candidate.exists() or candidate.is_symlink():
+        candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
+        number += 1
+    return candidate
 
 
 def make_private(path: str | Path) -> None:
