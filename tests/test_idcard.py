@@ -267,10 +267,3 @@ def test_a_wrong_check_digit_is_reported_before_the_age():
     wrong = number[:17] + ("0" if number[17] != "0" else "1")
     with pytest.raises(idcard.InvalidId, match="校验位"):
         idcard.parse(wrong)
-
-
-def test_foreign_permanent_residence_card_numbers_are_recognised():
-    permit = idcard.with_check_digit("93112219900101001")
-    assert idcard.parse(permit).number == permit
-    assert idcard.is_foreign_permit(permit)
-    assert not idcard.is_foreign_permit(STANDARD_EXAMPLE)

@@ -20,7 +20,7 @@ def stored_people(store) -> list[tuple[str, str]]:
 
 def assert_every_stored_person_follows_the_rules(store) -> None:
     for name, number in stored_people(store):
-        assert names.parse(name, foreign=idcard.is_foreign_permit(number)) == name
+        assert names.parse(name, foreign=idcard.kind_of(number) == idcard.FOREIGN_PERMIT) == name
         assert idcard.parse(number).number == number
 
 
