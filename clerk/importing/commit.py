@@ -18,15 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clerk.domain import choices
+from clerk.importing.lock import one_import_at_a_time
 from clerk.importing.pinyin import PinyinKeys
 from clerk.importing.plan import NEW_COLUMNS, Plan, no_cyclic_gc
-from clerk.importing.scan import Progress, _previous
+from clerk.importing.scan import ImportRefused, Progress, _previous
 from clerk.registry import members
 from clerk.store import bulk as member_bulk
 from clerk.store import db, sqlite
 from clerk.store.store import ServiceError, Store, new_uid, now
 
 CHUNK = 10_000
+REGISTERED_MEANWHILE = (
+    "检查这份名单以后，其中有人已经在别处登记了（另一个导入或另一个窗口刚刚写入），"
+    "所以这次没有导入任何人。请重新导入：已登记的人会显示为“已是会员”。"
+)
 
 
 @dataclass
@@ -157,6 +162,15 @@ def _nothing(plan: Plan, early: EarlyBackup | None) -> Result:
 
 def commit(store: Store, plan: Plan, progress: Progress | None = None, early: EarlyBackup | None = None) -> Result:
     """Write a prepared batch in one transaction; a file committed before changes nothing."""
+    with one_import_at_a_time(store.path, _waiting(progress)):
+        return _commit(store, plan, progress, early)
+
+
+def _waiting(progress: Progress | None):
+    return (lambda message: progress(message, 0, None)) if progress else None
+
+
+def _commit(store: Store, plan: Plan, progress: Progress | None, early: EarlyBackup | None) -> Result:
     done = _already(store, plan, early)
     if done is not None:
         return done
@@ -171,6 +185,9 @@ def commit(store: Store, plan: Plan, progress: Progress | None = None, early: Ea
             for start in range(0, len(plan.new_rows), CHUNK):
                 writer.add(plan.new_rows[start : start + CHUNK])
             writer.finish()
+    except sqlite3.IntegrityError:
+        # Checked against the database as it was; someone registered some of these people since.
+        raise ImportRefused(REGISTERED_MEANWHILE) from None
     finally:
         store.batch_id = None
     return writer.result()
@@ -187,6 +204,11 @@ def run(
 ) -> tuple[Plan, Result]:
     """Check and commit in one go, as `clerk import` does: a big roster is written by a helper
     process while its later rows are still checked (import_writer; parallel=None decides by size)."""
+    with one_import_at_a_time(store.path, _waiting(progress)):
+        return _run(store, scan, options, progress, early, seen, parallel)
+
+
+def _run(store: Store, scan, options, progress, early, seen, parallel) -> tuple[Plan, Result]:
     from clerk.importing import writer as import_writer
     from clerk.importing.plan import prepare
 
@@ -202,7 +224,7 @@ def run(
         if early is not None:
             early.discard()
         raise
-    return plan, commit(store, plan, progress, early)
+    return plan, _commit(store, plan, progress, early)
 
 
 @contextmanager
