@@ -52,9 +52,22 @@ def test_report_out_naming_another_kind_of_file_leaves_it_alone(cli, tmp_path):
     assert (tmp_path / "工作总结.xlsx").exists()
 
 
-def test_report_out_a_folder_gets_a_message(cli, tmp_path):
-    result = cli("report", "--out", str(tmp_path))
+def test_report_out_a_folder_writes_a_new_file_in_it(cli, tmp_path):
+    folder = tmp_path / "上报"
+    folder.mkdir()
+    for _ in range(2):
+        assert cli("report", "--out", str(folder), "--period", "2026").exit_code == 0
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "500101001_统计报表_2026 (2).xlsx",
+        "500101001_统计报表_2026.xlsx",
+    ]
+
+
+def test_errors_to_a_folder_gets_a_message(cli, store, tmp_path):
+    before = table_counts(store)
+    result = cli("import", str(roster(tmp_path)), "--errors-to", str(tmp_path))
     assert result.exit_code == 1 and "是一个文件夹" in result.output and "Traceback" not in result.output
+    assert table_counts(store) == before
 
 
 def test_a_report_written_again_gets_a_name_of_its_own(cli, tmp_path):
