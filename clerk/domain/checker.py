@@ -142,6 +142,15 @@ def _name(raw: Any) -> str:
         raise Refused(str(exc)) from None
 
 
+def _foreign_name(raw: Any, row: list, errors: dict[str, str]) -> None:
+    """A foreign national's card carries the name in Latin letters (names.parse's foreign rule)."""
+    try:
+        row[_COL["name"]] = names.parse(raw, foreign=True)
+        del errors["name"]
+    except names.InvalidName as exc:
+        errors["name"] = str(exc)
+
+
 def _phone(raw: Any) -> str | None:
     try:
         return phone.parse(raw) or None
@@ -252,6 +261,7 @@ class MemberChecker:
         text = [(pos[f], _COL[f]) for f in _PLAIN_TEXT if f in pos]
         steps = [(pos[f], _COL[f], f, self._rules[f], self._memos[f]) for f in _MEMO_STEPS if f in pos]
         apply = self._apply
+        name_at = pos.get("name")
 
         def check(values: Sequence[Any]) -> Checked:
             row = template.copy()
@@ -271,6 +281,8 @@ class MemberChecker:
                 row[to] = hit[0]
                 if hit[1] is not None:
                     errors[key] = hit[1]
+            if errors.get("name") == names.NOT_HAN and row[1] and idcard.kind_of(row[1]) == idcard.FOREIGN_PERMIT:
+                _foreign_name(values[name_at], row, errors)
             if len(errors) > 1:
                 errors = {k: errors[k] for k in _ERROR_ORDER if k in errors}
             return Checked(tuple(row), errors)
