@@ -28,6 +28,14 @@ ON_COMMAND_LINE = (
 )
 
 
+class _PasswordOption(click.Option):
+    """--password names its environment variable (help, the help checks) but click never reads it:
+    sync_password() does, and only when --password was given."""
+
+    def resolve_envvar_value(self, ctx: click.Context) -> str | None:
+        return None
+
+
 def password_option(*, new: bool):
     """Add --password (ask) and --password-file to a command; it receives `password` resolved."""
 
@@ -45,6 +53,8 @@ def password_option(*, new: bool):
         what = "给同步文件加密码（Excel/WPS 打开时要输入）" if new else "同步文件有密码时加上"
         return click.option(
             "--password",
+            cls=_PasswordOption,
+            envvar=ENV,
             is_flag=False,
             flag_value=_ASK,
             default=None,
