@@ -102,9 +102,7 @@ def _add_districts(figs: report.Figures, source: ReportSource) -> None:
     # The total was summed over the units before the subtotals went in, so it stays right.
 
 
-def write_report(
-    hub: Hub, *, period=None, out: str | Path | None = None, force: bool = False, progress=None
-) -> Path:
+def write_report(hub: Hub, *, period=None, out: str | Path | None = None, force: bool = False, progress=None) -> Path:
     source = ReportSource(hub)
     with server_errors(hub.url):
         return report.write_report(source, period=period, out=out, force=force, progress=progress, figures_of=figures)

@@ -80,7 +80,7 @@ class EarlyBackup:
         try:
             self.path = db.backup(self._conn, self.db_path, reason="import")
             self._version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-        except (sqlite.Error, OSError):
+        except (sqlite.Error, OSError, db.DatabaseError):
             self.path = None
 
     def take(self) -> Path | None:
@@ -185,7 +185,7 @@ def _commit(store: Store, plan: Plan, progress: Progress | None, early: EarlyBac
             for start in range(0, len(plan.new_rows), CHUNK):
                 writer.add(plan.new_rows[start : start + CHUNK])
             writer.finish()
-    except sqlite3.IntegrityError:
+    except sqlite.IntegrityError:
         # Checked against the database as it was; someone registered some of these people since.
         raise ImportRefused(REGISTERED_MEANWHILE) from None
     finally:

@@ -136,8 +136,7 @@ def write(
         marker.sheet_state = "hidden"
         marker.append([cell(marker, MARKER_TAG)])
         marker.append([cell(marker, batch_uid)])
-    with files.replacing(path, force=force) as tmp:
-        book.save(tmp)
+    files.save_workbook(book, path, force=force)
     return path
 
 

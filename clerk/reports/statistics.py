@@ -285,8 +285,7 @@ def write_report(
     if progress:
         progress(1, 2, "正在生成报表")
     book = build_workbook(figs, store.require_unit().clerk)
-    with files.replacing(target, force=force) as tmp:
-        book.save(tmp)
+    files.save_workbook(book, target, force=force)
     if progress:
         progress(2, 2, "完成")
     return target

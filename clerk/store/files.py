@@ -40,6 +40,7 @@ __all__ = [
     "make_private",
     "replacing",
     "unused_name",
+    "save_workbook",
     "write_bytes",
     "write_text",
 ]
@@ -69,7 +70,8 @@ def describe_os_error(exc: OSError, path: Path | str) -> FileRefused:
     """The Chinese refusal for an operating-system error while writing path."""
     if is_disk_full(exc):
         return DiskFull(
-            f"磁盘已满，“{path}”没有写入（原有的数据没有改动）。请清理磁盘空间，或换一个有空间的位置（如 U 盘）后重试。"
+            f"磁盘已满，“{path}”没有写入（原有的数据没有改动）。请删除不需要的文件、清空回收站，"
+            "腾出空间后重试，或换一个有空间的位置（如 U 盘）。"
         )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return FileRefused(
@@ -183,6 +185,16 @@ def write_bytes(target: str | Path, data: bytes, *, force: bool = False) -> Path
     with replacing(target, force=force) as tmp:
         tmp.write_bytes(data)
     return Path(target)
+
+
+def save_workbook(book, target: str | Path, *, force: bool = False) -> Path:
+    """Save an openpyxl workbook as target. Made in memory first: openpyxl leaves its zip file open
+    when the disk fills, and its clean-up later prints a traceback."""
+    import io
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return write_bytes(target, buffer.getvalue(), force=force)
 
 
 def write_text(target: str | Path, text: str, *, force: bool = False, encoding: str = "utf-8") -> Path:

@@ -319,5 +319,5 @@ def encrypt(plain: Path, target: Path, password: str) -> None:
     """Password-protect a finished workbook (Excel/WPS ask for the password when opening)."""
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    with open(plain, "rb") as src, open(target, "wb") as dst:
+    with open(plain, "rb") as src, open(target, "wb", opener=lambda p, f: os.open(p, f, 0o600)) as dst:
         OOXMLFile(src).encrypt(password, dst)
