@@ -15,6 +15,8 @@ from clerk.cli.common import fail, run_app
 from clerk.store import db, keys, paths
 from clerk.store.store import ServiceError
 
+TOO_BIG = "没有这个编号的记录（编号太大）。可用 list 命令查看已有的编号，如 clerk batches list、clerk member list。"
+
 
 class RootGroup(ClerkGroup):
     """Turns every refusal from the services, and every usage error, into Chinese, never a traceback."""
@@ -44,6 +46,8 @@ class RootGroup(ClerkGroup):
             return super().invoke(ctx)
         except (ServiceError, db.DatabaseError, keys.KeyProblem) as exc:
             fail(str(exc))
+        except OverflowError:  # a number no record can have (SQLite's integers end at 2**63 - 1)
+            fail(TOO_BIG)
         except click.Abort:
             fail("已取消，没有改动。")
         except KeyboardInterrupt:
