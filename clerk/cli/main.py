@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from clerk.cli import backup, config, hub, importing, members, orgs, passphrase, printing, setup, sync, targets
+from clerk.cli import backup, check, config, hub, importing, members, orgs, passphrase, printing, setup, sync, targets
 from clerk.cli.chinese import ClerkGroup, show_usage_error
 from clerk.cli.common import fail, run_app
 from clerk.store import db, keys, paths
@@ -103,5 +103,6 @@ for command in (
     passphrase.passphrase,
     config.config,
     targets.target,
+    check.check_command,
 ):
     main.add_command(command)

@@ -80,6 +80,18 @@ def export_command(ctx: click.Context, full: bool, password: str | None, out_dir
             ),
         )
     console.print(result.message)
+    _warn_open_problems(store)
+
+
+def _warn_open_problems(store) -> None:
+    from clerk.reports import completeness
+
+    count = completeness.open_problems(store)
+    if count:
+        console.print(
+            f"[yellow]注意：还有 {count:,} 个数据问题没有处理（缺手机号、缺入会日期等），上报的数据不完整。"
+            "用 clerk check 查看。[/]"
+        )
 
 
 @click.command("merge", cls=ClerkCommand)

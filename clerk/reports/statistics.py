@@ -26,7 +26,7 @@ from typing import Any
 from clerk.domain import choices
 from clerk.domain import organisation as rules
 from clerk.domain import targets as target_rules
-from clerk.reports import targets
+from clerk.reports import completeness, targets
 from clerk.store import files, folders
 from clerk.store.store import ServiceError, Store, now
 
@@ -176,6 +176,7 @@ def figures(store: Store, period: Period) -> Figures:
             counts[2] += migrant
             if category is not None:
                 counts[3] += live
+    complete = {o.org_id: o.rate for o in completeness.check(store).per_org}
     per_org = []
     kinds: dict[str, dict[str, int]] = {}
     industries: dict[tuple[str, str], list[int]] = {}
@@ -209,6 +210,7 @@ def figures(store: Store, period: Period) -> Figures:
                 "migrant": migrant,
                 "new_form": nf,
                 "rate": rules.membership_rate(live, employees),
+                "complete": complete.get(org_id),
             }
         )
     per_org.sort(key=lambda r: (r["unit"], -r["members"], r["name"]))
@@ -364,6 +366,7 @@ def build_workbook(f: Figures, clerk: str):
             r["migrant"],
             r["new_form"],
             r["rate"],
+            r["complete"],
         ]
         for r in f.per_org
     ]
@@ -379,6 +382,7 @@ def build_workbook(f: Figures, clerk: str):
             sum(r["migrant"] for r in f.per_org),
             sum(r["new_form"] for r in f.per_org),
             None,
+            None,
         ]
     )
     _table(
@@ -386,7 +390,10 @@ def build_workbook(f: Figures, clerk: str):
         "按组织",
         "各基层工会会员情况",
         subtitle,
-        [],
+        [
+            f"说明：信息完整率 = 有本人手机号（不与 {completeness.SHARED_PHONE} 人以上共用）、入会日期的"
+            "在册会员 ÷ 在册会员；问题明细用 clerk check 查看。"
+        ],
         [
             "所属单位",
             "工会名称",
@@ -398,10 +405,11 @@ def build_workbook(f: Figures, clerk: str):
             "农民工",
             "新就业形态",
             "入会率",
+            "信息完整率",
         ],
         org_rows,
-        widths=[18, 32, 16, 12, 10, 10, 11, 9, 11, 9],
-        percent_cols={9},
+        widths=[18, 32, 16, 12, 10, 10, 11, 9, 11, 9, 10],
+        percent_cols={9, 10},
         total_last=True,
     )
     cats = list(choices.NEW_FORM_CATEGORIES)

@@ -189,6 +189,11 @@ class ClerkApp(App[None]):
 
         self._go(SettingsScreen())
 
+    def action_check(self) -> None:
+        from clerk.tui.reports.check_screen import CheckScreen
+
+        self._go(CheckScreen())
+
     def action_targets(self) -> None:
         from clerk.tui.reports.targets_screen import TargetsScreen
 
@@ -234,6 +239,11 @@ class ClerkApp(App[None]):
             "目标任务",
             "年度目标（新入会、农民工、新就业形态、女职工、新建工会）和完成情况；设定目标",
             self.action_targets,
+        )
+        yield SystemCommand(
+            "数据检查",
+            "缺手机号、缺入会日期、手机号多人共用、会员多于职工等问题；各工会信息完整率；问题清单发回单位",
+            self.action_check,
         )
         yield SystemCommand("导入花名册", "批量入会：导入单位报来的花名册（Excel/WPS/CSV）", self.action_import_roster)
         yield SystemCommand("导入记录", "每次导入的文件、结果和列对应；撤销一个批次", self.action_batches)

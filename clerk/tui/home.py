@@ -53,6 +53,7 @@ class HomeScreen(Screen[None]):
         Binding("b", "app.batches", "导入记录"),
         Binding("q", "app.quit", "退出"),
         Binding("t", "app.targets", "目标", show=False),
+        Binding("c", "app.check", "数据检查", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -71,8 +72,8 @@ class HomeScreen(Screen[None]):
                 yield Static("", id="months-title", classes="caption")
                 yield MonthChart(id="months")
         yield Static(
-            "按 m 查找会员，n 登记新会员，o 组织机构，s 同步，r 报表，i 导入花名册，b 导入记录，t 目标任务；"
-            "ctrl+p 全部命令（含设置）。",
+            "按 m 查找会员，n 登记新会员，o 组织机构，s 同步，r 报表，i 导入花名册，b 导入记录，"
+            "t 目标任务，c 数据检查；ctrl+p 全部命令（含设置）。",
             classes="hint",
         )
         yield Footer()

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
 
+from clerk.reports import completeness
 from clerk.store import folders
 from clerk.sync import export as sync_export
 from clerk.tui.app import ClerkApp
@@ -39,6 +40,7 @@ class ExportScreen(Screen[None]):
         with VerticalScroll():
             yield Static("导出同步文件（交给区县总工会合并）", classes="title")
             yield Static("", id="pending", classes="hint")
+            yield Static("", id="problems", classes="hint")
             yield Checkbox("完整导出（全部数据；平时只导出上次以来的修改）", id="full")
             with Horizontal(classes="row"):
                 yield Label("密码（可不填）")
@@ -53,6 +55,13 @@ class ExportScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._show_pending()
+        run_job(
+            self,
+            lambda store, _progress: completeness.open_problems(store),
+            done=self._show_problems,
+            failed=lambda _message: None,
+            group="problems",
+        )
         self.query_one("#export", Button).focus()
 
     def _show_pending(self) -> None:
@@ -63,6 +72,15 @@ class ExportScreen(Screen[None]):
         else:
             text = f"上次导出到修改序号 {last}，之后没有新的修改（可选完整导出）。"
         self.query_one("#pending", Static).update(text)
+
+    def _show_problems(self, count: int) -> None:
+        if count:
+            problems = self.query_one("#problems", Static)
+            problems.update(
+                f"注意：还有 {count:,} 个数据问题没有处理（缺手机号、缺入会日期等）。"
+                "可以照常导出；按 ctrl+p 打开“数据检查”查看。"
+            )
+            problems.set_classes("error")
 
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
