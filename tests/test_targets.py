@@ -271,8 +271,8 @@ def test_targets_screen_snapshot(snap_compare, tmp_path, monkeypatch):
 
 class _Fixed(date):
     @classmethod
-    def today(cls) -> date:
-        return date(2026, 9, 30)
+    def today(cls) -> _Fixed:
+        return cls(2026, 9, 30)
 
 
 def _previous_schema(sql: str, tables: tuple[str, ...]) -> str:

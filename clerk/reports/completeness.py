@@ -251,7 +251,7 @@ def write_org_report(store: Any, org_id: int | None, out: str | Path | None = No
     if target.is_dir():
         target = target / default_path(store, org.name).name
     book = Workbook()
-    ws = book.active
+    ws = book.worksheets[0]
     ws.title = "待补充信息"
     ws.append([f"{org.name} 会员信息问题清单（{now()[:10]}）"])
     ws["A1"].font = Font(size=14, bold=True)
@@ -277,7 +277,7 @@ def write_org_report(store: Any, org_id: int | None, out: str | Path | None = No
             cell.data_type = "s"  # text stays text: IDs keep their digits, nothing becomes a formula
     for letter, width in zip("ABCDEF", (10, 22, 15, 12, 14, 30), strict=True):
         ws.column_dimensions[letter].width = width
-    ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
+    ws.freeze_panes = f"A{head_row + 1}"
     with files.replacing(target, force=force) as tmp:
         book.save(tmp)
     return target
