@@ -303,3 +303,39 @@ def test_a_database_of_the_previous_version_gains_the_targets_table(tmp_path):
     finally:
         store.close()
     assert any("migrate" in p.name for p in db.backup_dir(path).iterdir())
+
+
+def test_the_task_sheet_has_native_charts_that_libreoffice_draws(tmp_path):
+    import shutil
+    import subprocess
+
+    district = make_district(tmp_path)
+    populate(district, people=200, seed=5)
+    targets.set_target(district, year=2026, category="新会员", count=40, unit="500101001")
+    path = report.write_report(district, period="2026", out=tmp_path / "r.xlsx")
+    ws = openpyxl.load_workbook(path)["任务完成情况"]
+    import zipfile
+
+    assert len([n for n in zipfile.ZipFile(path).namelist() if n.startswith("xl/charts/chart")]) == 2
+    header_rows = [r for r in ws.iter_rows(values_only=True) if r[0] == "月份"]
+    assert header_rows and header_rows[0][3] == "类别"
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice or pdftotext is not installed")
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "2026 年目标完成率" in text and "2026 年每月新入会会员" in text  # chart titles, drawn

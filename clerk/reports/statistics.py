@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from copy import copy
 from dataclasses import dataclass
 from datetime import date
@@ -241,7 +242,7 @@ def figures(store: Store, period: Period) -> Figures:
         per_org=per_org,
         categories=categories,
         kinds=kinds,
-        industries=sorted((c, i, *v) for (c, i), v in industries.items()),
+        industries=sorted((c, i, v[0], v[1], v[2]) for (c, i), v in industries.items()),
         open_conflicts=conflicts,
         targets=targets.progress(store, period.end.year, through=period.end),
     )
@@ -297,7 +298,7 @@ def build_workbook(f: Figures, clerk: str):
     from openpyxl import Workbook
 
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     subtitle = (
         f"填报单位：{f.unit_name}（{f.unit_code}）    统计期间：{f.period.start} 至 {f.period.end}"
         f"    制表：{clerk}    制表时间：{now().replace('T', ' ')}"
@@ -485,7 +486,7 @@ def _targets_sheet(book, p: targets.YearProgress, subtitle: str):
     if p.targets_summed:
         notes.append("本单位没有上级下达的目标，合计行的目标为各下属单位目标之和。")
     percent = {4 + 3 * i for i in range(len(target_rules.CATEGORIES))}
-    return _table(
+    ws = _table(
         book,
         "任务完成情况",
         f"{p.year} 年目标任务完成情况",
@@ -497,6 +498,43 @@ def _targets_sheet(book, p: targets.YearProgress, subtitle: str):
         percent_cols=percent,
         total_last=bool(p.below),
     )
+    _charts(ws, p)
+    return ws
+
+
+def _charts(ws, p: targets.YearProgress) -> None:
+    """Native charts under the table (Excel, WPS and LibreOffice draw them from cells): the whole
+    unit's completion rate per category with a target, and new members month by month. Their
+    numbers are written in two small tables beneath the charts."""
+    from openpyxl.chart import BarChart, Reference
+
+    anchor = ws.max_row + 2
+    first = anchor + 17
+    head = _styles()["head"]
+    items = [item for item in p.unit.progress() if item.rate is not None]
+    for column, label in ((1, "月份"), (2, "新入会会员"), (4, "类别"), (5, "完成率")):
+        ws.cell(row=first, column=column, value=label).font = head
+    for i, (month, n) in enumerate(p.months, start=1):
+        ws.cell(row=first + i, column=1, value=month).data_type = "s"
+        ws.cell(row=first + i, column=2, value=n)
+    for i, item in enumerate(items, start=1):
+        ws.cell(row=first + i, column=4, value=target_rules.SHORT[item.category])
+        ws.cell(row=first + i, column=5, value=item.rate).number_format = "0.0%"
+    for chart, column, count, title, anchor_cell in (
+        (BarChart(), 5, len(items), f"{p.year} 年目标完成率（{p.unit.name}）", f"A{anchor}"),
+        (BarChart(), 2, len(p.months), f"{p.year} 年每月新入会会员", f"H{anchor}"),
+    ):
+        if not count:
+            continue
+        chart.title = title
+        chart.legend = None
+        chart.height, chart.width = 7.5, 15
+        chart.add_data(Reference(ws, min_col=column, min_row=first, max_row=first + count), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=column - 1, min_row=first + 1, max_row=first + count))
+        if column == 5:
+            chart.y_axis.numFmt = "0%"
+            chart.y_axis.scaling.min = 0
+        ws.add_chart(chart, anchor_cell)
 
 
 def _styles():
@@ -525,7 +563,7 @@ def _table(
     rows: list[list[Any]],
     *,
     widths: Sequence[float],
-    percent_cols: set[int] = frozenset(),
+    percent_cols: AbstractSet[int] = frozenset(),
     total_last: bool = False,
 ):
     from openpyxl.utils import get_column_letter
