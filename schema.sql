@@ -58,8 +58,19 @@ CREATE TABLE IF NOT EXISTS members (
     mutual_aid      INTEGER NOT NULL DEFAULT 0,
     hardship        INTEGER NOT NULL DEFAULT 0,
     notes           TEXT,
-    status          TEXT NOT NULL DEFAULT '在册',  -- 在册 / 转出 / 退会 / 已故
+    status          TEXT NOT NULL DEFAULT '在册',  -- domain/lifecycle.py: 在册 保留会籍 转出 退会 除名 已故
     status_note     TEXT,
+    status_on       TEXT,                         -- the current status's effective date (NULL: joined_on / unknown)
+    status_reason   TEXT,                         -- from lifecycle.REASONS of the status
+    -- The real-name record's coded fields (domain/coded.py); id_kind follows from the number.
+    id_kind           TEXT NOT NULL DEFAULT '居民身份证',
+    education         TEXT,
+    political         TEXT,
+    household         TEXT,
+    employment_status TEXT,
+    skill_level       TEXT,
+    join_method       TEXT,
+    join_place        TEXT,
     name_pinyin     TEXT NOT NULL DEFAULT '',     -- search helpers, derived from name
     name_initials   TEXT NOT NULL DEFAULT '',
     created_at      TEXT NOT NULL,
@@ -76,6 +87,8 @@ CREATE INDEX IF NOT EXISTS members_initials ON members(name_initials);
 -- joined_on first for "new this month/year" on the home screen; status and deleted_at make it
 -- covering, so the count reads the index range only.
 CREATE INDEX IF NOT EXISTS members_joined ON members(joined_on, status, deleted_at);
+-- Card numbers are issued never twice (registry/cards.py): looking one up must not scan.
+CREATE INDEX IF NOT EXISTS members_card ON members(card_no) WHERE card_no IS NOT NULL;
 -- The few deleted records: the whole list's total is count(*) minus these (search.py).
 CREATE INDEX IF NOT EXISTS members_deleted ON members(deleted_at) WHERE deleted_at IS NOT NULL;
 
@@ -305,4 +318,4 @@ CREATE TABLE IF NOT EXISTS targets (
     PRIMARY KEY (year, unit_code, category)
 );
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

@@ -276,29 +276,30 @@ def test_member_delete_asks_first_keeps_the_record_in_the_journal_and_hides_it(s
 
 def test_member_status_left_and_deceased_with_date_and_reason(set_up_db):
     a, b = make_id(seq=4), make_id(seq=5)
-    ok(clerk("--db", str(set_up_db), "member", "add", "--name", "赵六", "--id-number", a))
-    ok(clerk("--db", str(set_up_db), "member", "add", "--name", "钱七", "--id-number", b))
+    ok(clerk("--db", str(set_up_db), "member", "add", "--name", "赵六", "--id-number", a, "--joined-on", "2026-01-05"))
+    ok(clerk("--db", str(set_up_db), "member", "add", "--name", "钱七", "--id-number", b, "--joined-on", "2026-01-05"))
     out = ok(
-        clerk("--db", str(set_up_db), "member", "status", a, "退会", "--date", "2026/4/30", "--reason", "本人申请")
+        clerk("--db", str(set_up_db), "member", "status", a, "退会", "--date", "2026/4/30", "--reason", "本人申请退会")
     )
-    assert "由 在册 改为 退会：2026-04-30 本人申请" in out
-    ok(clerk("--db", str(set_up_db), "member", "status", "2", "已故", "--date", "2026-03-02"))
+    assert "由 在册 改为 退会（2026-04-30，本人申请退会）" in out
+    asked = refused(clerk("--db", str(set_up_db), "member", "status", "2", "已故", "--date", "2026-03-02"))
+    assert "“已故”的原因请从列表中选择：病故、因工死亡、意外身故、其他" in asked
+    ok(clerk("--db", str(set_up_db), "member", "status", "2", "已故", "--date", "2026-03-02", "--reason", "病故"))
     conn = sqlite.connect(set_up_db)
     try:
-        rows = conn.execute("SELECT name, status, status_note FROM members ORDER BY id").fetchall()
-        assert rows == [("赵六", "退会", "2026-04-30 本人申请"), ("钱七", "已故", "2026-03-02")]
+        rows = conn.execute("SELECT name, status, status_on, status_reason FROM members ORDER BY id").fetchall()
+        assert rows == [("赵六", "退会", "2026-04-30", "本人申请退会"), ("钱七", "已故", "2026-03-02", "病故")]
         assert conn.execute("SELECT count(*) FROM journal WHERE op = 'update'").fetchone() == (2,)
     finally:
         conn.close()
     assert "退会" in ok(clerk("--db", str(set_up_db), "member", "show", a))
     assert "日期不能晚于今天" in refused(
-        clerk("--db", str(set_up_db), "member", "status", b, "退会", "--date", "2999-01-01")
+        clerk("--db", str(set_up_db), "member", "status", a, "在册", "--date", "2999-01-01", "--reason", "重新入会")
     )
     wrong = clerk("--db", str(set_up_db), "member", "status", b, "转出")
-    assert (
-        wrong.returncode == 2 and "错误：“状态”的值不对：“转出”不是可选的值。可选：在册、退会、已故。" in wrong.stderr
-    )
-    back = ok(clerk("--db", str(set_up_db), "member", "status", a, "在册"))
+    assert wrong.returncode == 2
+    assert "错误：“状态”的值不对：“转出”不是可选的值。可选：在册、保留会籍、退会、除名、已故。" in wrong.stderr
+    back = ok(clerk("--db", str(set_up_db), "member", "status", a, "在册", "--reason", "重新入会"))
     assert "由 退会 改为 在册" in back
 
 

@@ -56,7 +56,15 @@ def test_township_report(tmp_path):
     store, _ = _township(tmp_path, 0)
     path = report.write_report(store, period="2026", out=tmp_path / "r.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["汇总", "按组织", "农民工和新就业形态", "组织类型和行业", "任务完成情况"]
+    assert book.sheetnames == [
+        "汇总",
+        "按组织",
+        "农民工和新就业形态",
+        "组织类型和行业",
+        "任务完成情况",
+        "会籍状态",
+        "会员构成",
+    ]
     summary = _sheet(book, "汇总")
     assert summary[0][0] == "会员和组织统计汇总表" and "青山镇总工会" in summary[1][0]
     header = summary[2]

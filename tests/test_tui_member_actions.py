@@ -90,25 +90,29 @@ async def test_mark_a_member_deceased_with_the_date_and_reason(store, sample):
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, StatusDialog)
-        await pilot.press("enter")  # open the drop-down: 请选择, 转出, 退会, 已故
-        await pilot.press("down", "down", "down", "enter")
+        await pilot.press("enter")  # open the drop-down: 请选择, 保留会籍, 转出, 退会, 除名, 已故
+        await pilot.press("down", "down", "down", "down", "down", "enter")
         await pilot.pause()
         assert dialog.query_one("#status", Select).value == "已故"
         await pilot.press("tab")
         dialog.query_one("#on", Input).value = ""
-        await type_text(pilot, "2025-06-01")
+        await type_text(pilot, "2025-06-12")
         await pilot.click("#ok")  # no reason yet
         await pilot.pause()
-        assert text(dialog, "#error") == "请写明已故的原因。"
-        await type_text(pilot, "病故")
-        assert "状态由“在册”改为“已故”（2025-06-01）" in text(dialog, "#effect")
+        assert text(dialog, "#error") == "“已故”的原因请从列表中选择：病故、因工死亡、意外身故、其他。"
+        dialog.query_one("#reason", Select).focus()
+        await pilot.press("enter", "down", "enter")  # 病故
+        await pilot.pause()
+        assert "状态由“在册”改为“已故”（2025-06-12）" in text(dialog, "#effect")
         await pilot.click("#ok")
         await pilot.pause()
         assert isinstance(app.screen, MemberDetailScreen)
         assert "状态已改为“已故”。" in notifications(app)
-        assert "2025-06-01 病故" in rendered(app.screen.query_one("#record", Static).content)
-        row = store.conn.execute("SELECT status, status_note FROM members WHERE id = ?", (sample["王小明"],)).fetchone()
-        assert tuple(row) == ("已故", "2025-06-01 病故")
+        assert "2025-06-12  已故  病故" in rendered(app.screen.query_one("#timeline", Static).content)
+        row = store.conn.execute(
+            "SELECT status, status_on, status_reason FROM members WHERE id = ?", (sample["王小明"],)
+        ).fetchone()
+        assert tuple(row) == ("已故", "2025-06-12", "病故")
 
 
 async def test_the_change_log_wraps_instead_of_being_cut(store, sample):

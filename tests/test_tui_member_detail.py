@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sample import id_of, notifications, rendered, sample  # noqa: F401  (fixture)
+from sample import FIXED_TODAY, id_of, notifications, rendered, sample  # noqa: F401  (fixture)
 from textual.widgets import Input, Select, Static
 
 from clerk.registry import members
@@ -70,7 +70,7 @@ async def test_history_lists_every_change_newest_first(store, sample):
         assert all(len(r[0]) == 16 and r[0][10] == " " for r in rows)  # 2025-06-15 09:30
 
 
-async def test_transfer_out_needs_a_note_in_the_dialog(store, sample):
+async def test_transfer_out_needs_a_reason_and_a_note_in_the_dialog(store, sample):
     app = make_app(store.path, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_detail(pilot, sample["李四"])
@@ -81,8 +81,13 @@ async def test_transfer_out_needs_a_note_in_the_dialog(store, sample):
         await pilot.click("#ok")
         await pilot.pause()
         assert app.screen is dialog
+        assert "“转出”的原因请从列表中选择：工作调动" in rendered(dialog.query_one("#error", Static).content)
+        dialog.query_one("#reason", Select).value = "工作调动"
+        dialog.query_one("#on", Input).value = "2026-03-01"
+        await pilot.click("#ok")
+        await pilot.pause()
         assert rendered(dialog.query_one("#error", Static).content).strip() == "转出时请写明转往哪个单位或乡镇。"
-        dialog.query_one("#reason", Input).focus()
+        dialog.query_one("#note", Input).focus()
         for char in "沙坪坝区某街道工会":
             await pilot.press(char)
         await pilot.click("#ok")
@@ -90,8 +95,15 @@ async def test_transfer_out_needs_a_note_in_the_dialog(store, sample):
         assert isinstance(app.screen, MemberDetailScreen)
         assert "状态已改为“转出”。" in notifications(app)
         record = members.get(store, sample["李四"])
-        assert (record["status"], record["status_note"]) == ("转出", "2025-06-15 沙坪坝区某街道工会")
+        assert (record["status"], record["status_on"], record["status_reason"], record["status_note"]) == (
+            "转出",
+            "2026-03-01",
+            "工作调动",
+            "沙坪坝区某街道工会",
+        )
         assert "转出" in record_text(app) and "沙坪坝区某街道工会" in record_text(app)
+        timeline = rendered(app.screen.query_one("#timeline", Static).content)
+        assert "2026-03-01  转出  工作调动，沙坪坝区某街道工会" in timeline
         newest = history_rows(app)[0][2]
         assert "会员状态：在册 → 转出" in newest
 
@@ -102,20 +114,29 @@ async def test_a_status_is_chosen_with_the_keyboard(store, sample):
         await open_detail(pilot, sample["王小明"])
         dialog = await open_status_dialog(pilot)
         assert app.focused is dialog.query_one("#status", Select)
-        await pilot.press("enter")  # open the list: 请选择, 转出, 退会, 已故
-        await pilot.press("down", "down", "enter")
+        await pilot.press("enter")  # open the list: 请选择, 保留会籍, 转出, 退会, 除名, 已故
+        await pilot.press("down", "down", "down", "enter")
         await pilot.pause()
         assert dialog.query_one("#status", Select).value == "退会"
-        await pilot.press("tab", "tab")  # the date stays today
+        await pilot.press("tab", "tab", "enter")  # the date stays today's; the reasons of 退会
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert dialog.query_one("#reason", Select).value == "本人申请退会"
+        await pilot.press("tab")
         for char in "本人申请":
             await pilot.press(char)
         await pilot.press("tab", "enter")  # 确定
         await pilot.pause()
         assert isinstance(app.screen, MemberDetailScreen)
-        assert members.get(store, sample["王小明"])["status"] == "退会"
+        record = members.get(store, sample["王小明"])
+        assert (record["status"], record["status_reason"], record["status_on"]) == (
+            "退会",
+            "本人申请退会",
+            FIXED_TODAY.isoformat(),  # the dialog's default: today
+        )
 
 
-async def test_the_dialog_refuses_no_choice_and_escape_changes_nothing(store, sample):
+async def test_the_dialog_refuses_no_choice_a_bad_date_and_escape_changes_nothing(store, sample):
     app = make_app(store.path, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_detail(pilot, sample["张三丰"])
@@ -123,7 +144,16 @@ async def test_the_dialog_refuses_no_choice_and_escape_changes_nothing(store, sa
         await pilot.click("#ok")
         await pilot.pause()
         assert rendered(dialog.query_one("#error", Static).content).strip() == "请选择新的状态。"
-        await pilot.press("escape")
+        dialog.query_one("#status", Select).value = "已故"
+        await pilot.pause()
+        dialog.query_one("#reason", Select).value = "病故"
+        dialog.query_one("#on", Input).value = "2099-01-01"
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert "生效日期不能晚于今天" in rendered(dialog.query_one("#error", Static).content)
+        await pilot.press("escape")  # the form guard asks before throwing the choices away
+        await pilot.pause()
+        await pilot.click("#yes")
         await pilot.pause()
         assert isinstance(app.screen, MemberDetailScreen)
         assert members.get(store, sample["张三丰"])["status"] == "在册"
@@ -137,9 +167,10 @@ async def test_a_member_who_left_can_be_brought_back(store, sample):
         await open_detail(pilot, sample["欧阳娜娜"])
         dialog = await open_status_dialog(pilot)
         options = [str(prompt) for prompt, _ in dialog.query_one("#status", Select)._options if _ is not Select.NULL]
-        assert options == ["在册", "转出", "已故"]  # never the status it already has
+        assert options == ["在册", "保留会籍", "转出", "除名", "已故"]  # never the status it already has
         dialog.query_one("#status", Select).value = "在册"
         await pilot.pause()
+        dialog.query_one("#reason", Select).value = "重新入会"
         await pilot.click("#ok")
         await pilot.pause()
         assert members.get(store, sample["欧阳娜娜"])["status"] == "在册"

@@ -7,7 +7,6 @@ MEMBER is what a clerk knows a person by: the ID number (身份证号), or the r
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 import click
@@ -17,7 +16,7 @@ from rich.table import Table
 from clerk.cli.chinese import Choices, ClerkGroup
 from clerk.cli.common import console, store_from
 from clerk.domain import choices, idcard
-from clerk.registry import members, organisations, search, transfers
+from clerk.registry import lifecycle, members, organisations, search, transfers
 from clerk.store.store import ServiceError, Store
 
 # The statuses a clerk sets here; 转出 is a transfer (member transfer --out).
@@ -128,29 +127,27 @@ def member_delete(ctx: click.Context, ref: str, reason: str, yes: bool) -> None:
 @member.command("status")
 @click.argument("ref", metavar="会员")
 @click.argument("status", metavar="状态", type=Choices(STATUSES))
-@click.option("--date", "on", default="", help="退会或去世的日期，年-月-日（默认今天）")
-@click.option("--reason", default="", help="原因，如 本人申请、退休、因病去世")
+@click.option("--date", "on", default="", help="生效日期，年-月-日（默认今天）")
+@click.option("--reason", default="", help="原因，从该状态的原因中选（如 退会：本人申请退会；已故：病故）")
+@click.option("--note", default="", help="说明（原因为“其他”时必填）")
 @click.pass_context
-def member_status(ctx: click.Context, ref: str, status: str, on: str, reason: str) -> None:
-    """改会员状态：退会、已故，或改回在册。会员：身份证号或编号。
+def member_status(ctx: click.Context, ref: str, status: str, on: str, reason: str, note: str) -> None:
+    """改会员状态：保留会籍、退会、除名、已故，或改回在册。会员：身份证号或编号。
 
-    转出本乡镇请用 clerk member transfer --out。
+    每次变更都有生效日期和原因，记入修改记录并随同步文件上报；转出本乡镇请用
+    clerk member transfer --out。不写 --reason 时列出该状态可选的原因。
 
     \b
-    例：clerk member status 500101199001010012 退会 --reason 本人申请
-        clerk member status 120 已故 --date 2026-03-02"""
+    例：clerk member status 500101199001010012 退会 --reason 本人申请退会
+        clerk member status 120 已故 --date 2026-03-02 --reason 病故
+        clerk member status 120 保留会籍 --reason 退休"""
     store = store_from(ctx)
     member_id = member_ref(store, ref)
     before = members.get(store, member_id)
-    day = None if status == choices.LIVE else (on or date.today().isoformat())
-    members.change_status(store, member_id, status, reason, on=day)
-    after = members.get(store, member_id)
-    shown = f"{after['name']}（{idcard.mask(after['id_number'])}）"
-    if before["status"] == after["status"]:
-        console.print(f"{shown} 本来就是 {status}，状态没有改动。", highlight=False)
-        return
-    note = f"：{after['status_note']}" if after["status_note"] else ""
-    console.print(f"{shown} 的状态已由 {before['status']} 改为 {status}{note}。", highlight=False)
+    change = lifecycle.change_status(store, member_id, status, on=on or None, reason=reason, note=note)
+    shown = f"{before['name']}（{idcard.mask(before['id_number'])}）"
+    why = "，".join(part for part in (change.on, change.reason, change.note) if part)
+    console.print(f"{shown} 的状态已由 {before['status']} 改为 {status}（{why}）。", highlight=False)
 
 
 # -- transfers ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import click
 
 from clerk.cli import secrets
 from clerk.cli.chinese import Choices, ClerkCommand, ClerkGroup, Count
-from clerk.cli.common import console, db_path, full_path, progress_bar, store_from
+from clerk.cli.common import console, db_path, fail, full_path, progress_bar, store_from
 from clerk.domain import idcard
 from clerk.store import folders
 from clerk.store.store import ServiceError
@@ -159,10 +159,16 @@ def merge_command(
     help="报表文件或文件夹（默认：导出文件夹，见 clerk config show）。",
 )
 @click.option("--force", is_flag=True, help="--out 指定的文件已经存在时，替换它（默认不覆盖任何已有文件）。")
+@click.option("--as-of", "as_of", help="会员人数按哪一天统计（如 2026-06-30，按修改记录重建；默认今天）。")
 @_hub_option("--from")
 @click.pass_context
 def report_command(
-    ctx: click.Context, period: str | None, out_path: Path | None, force: bool, hub_url: str | None
+    ctx: click.Context,
+    period: str | None,
+    out_path: Path | None,
+    force: bool,
+    as_of: str | None,
+    hub_url: str | None,
 ) -> None:
     """生成会员和组织统计报表（.xlsx，可直接打印上报）。
 
@@ -172,12 +178,14 @@ def report_command(
     if hub_url:
         from clerk.hub import report as hub_report
 
+        if as_of:
+            fail("市级汇总库不能按历史日期统计（--as-of 要从乡镇的修改记录重建）。请去掉 --as-of。")
         # The hub has no database file here to sit beside: the exports folder of this computer's database.
         out = out_path or folders.ensure(folders.beside(db_path(ctx), folders.EXPORTS))
         path = hub_report.write_report(_target(ctx, hub_url), period=period, out=out, force=force)
         console.print(f"统计报表已生成：{path}")
         return
-    path = report.write_report(store_from(ctx), period=period, out=out_path, force=force)
+    path = report.write_report(store_from(ctx), period=period, out=out_path, force=force, as_of=as_of)
     console.print(f"统计报表已生成：{path}")
 
 

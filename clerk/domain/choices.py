@@ -1,6 +1,6 @@
 """Fixed categories of the union's records (labels shown to clerks)."""
 
-MEMBER_STATUSES = ("在册", "转出", "退会", "已故")
+MEMBER_STATUSES = ("在册", "保留会籍", "转出", "退会", "除名", "已故")  # domain/lifecycle.py
 LIVE = "在册"
 
 GENDERS = ("男", "女")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from clerk.domain import choices, idcard
-from clerk.registry import members, organisations, setup
+from clerk.registry import lifecycle, members, organisations, setup
 from clerk.store.store import Store
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -149,7 +149,13 @@ def build(
             progress(done, count)
     # A few members who left, so the statuses show in the list.
     rows = store.conn.execute("SELECT id FROM members ORDER BY id LIMIT 6").fetchall()
-    for (member_id,), (status, note) in zip(
-        rows, [("退会", "本人申请"), ("转出", "转往沙坪坝区某街道工会"), ("已故", "")]
+    for (member_id,), (status, reason, note) in zip(
+        rows,
+        [
+            ("退会", "本人申请退会", ""),
+            ("转出", "工作调动", "转往沙坪坝区某街道工会"),
+            ("已故", "病故", ""),
+            ("保留会籍", "退休", ""),
+        ],
     ):
-        members.change_status(store, member_id, status, note)
+        lifecycle.change_status(store, member_id, status, reason=reason, note=note)

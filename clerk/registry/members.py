@@ -144,7 +144,7 @@ def get(store: Store, member_id: int) -> dict[str, Any]:
     if row is None:
         raise ServiceError(f"找不到编号为 {member_id} 的会员。")
     record = dict(row)
-    record["birthplace"] = idcard.region_name(record["birthplace_code"])
+    record["birthplace"] = idcard.place(record["id_number"])
     return record
 
 
@@ -192,19 +192,22 @@ def update(store: Store, member_id: int, fields: Mapping[str, Any]) -> dict[str,
 
 
 def change_status(store: Store, member_id: int, status: str, note: str = "", on: str | None = None) -> None:
-    """在册 / 转出 / 退会 / 已故: members are never deleted for leaving. `on` (年-月-日), when given,
-    is the day it took effect, kept at the head of the status note with the reason."""
+    """A status change with a note and no reason from the list, taking effect on `on` (年-月-日) or
+    today. The app and the CLI call registry.lifecycle.change_status, which asks for a reason too."""
     if status not in choices.MEMBER_STATUSES:
         raise ServiceError(f"会员状态只能是：{'、'.join(choices.MEMBER_STATUSES)}。")
     if status == "转出" and not note.strip():
         raise ServiceError("转出时请写明转往哪个单位或乡镇。")
-    if on is not None:
-        try:
-            note = f"{checker.day(on, '日期', date.today())} {note.strip()}"
-        except ValueError as exc:
-            raise ServiceError(str(exc)) from None
+    try:
+        effective = checker.day(on, "日期", date.today()) if on is not None else date.today().isoformat()
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
     with store.write():
-        _update(store, member_id, {"status": status, "status_note": note.strip() or None})
+        _update(
+            store,
+            member_id,
+            {"status": status, "status_note": note.strip() or None, "status_on": effective, "status_reason": None},
+        )
 
 
 def delete(store: Store, member_id: int, reason: str) -> None:

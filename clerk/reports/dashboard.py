@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from clerk.reports import membership
 from clerk.store.store import Store
 
 
@@ -18,7 +19,10 @@ class Figures:
     organisations: int
 
 
-def figures(store: Store, today: date | None = None) -> Figures:
+def figures(store: Store, today: date | None = None, *, as_of: date | None = None) -> Figures:
+    """Today's figures; with as_of, the members of that date (rebuilt from the journal)."""
+    if as_of is not None:
+        return _as_of(store, as_of)
     today = today or date.today()
     month_start = today.replace(day=1).isoformat()
     year_start = today.replace(month=1, day=1).isoformat()
@@ -44,3 +48,17 @@ def on_roll(store: Store, org_id: int | None = None) -> int:
     else:
         sql, args = "SELECT coalesce(sum(members), 0) FROM org_member_counts WHERE org_id = ?", (org_id,)
     return store.conn.execute(sql, args).fetchone()[0]
+
+
+def _as_of(store: Store, day: date) -> Figures:
+    """The figures on a past date: statuses rebuilt from the journal, categories as recorded now,
+    organisations as they are now."""
+    counts = membership.as_of(store, day)
+    month_start = day.replace(day=1).isoformat()
+    new_this_month, new_this_year = store.conn.execute(
+        f"SELECT count(*) FILTER (WHERE joined_on >= ?), count(*) FROM {membership.members_sql(day)}"
+        " WHERE joined_on >= ? AND status = '在册'",
+        (month_start, day.replace(month=1, day=1).isoformat()),
+    ).fetchone()
+    orgs = store.conn.execute("SELECT count(*) FROM organisations WHERE status = '正常'").fetchone()[0]
+    return Figures(counts.live, new_this_month, new_this_year, counts.migrant, counts.new_form, organisations=orgs)

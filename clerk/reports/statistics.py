@@ -19,15 +19,15 @@ import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from clerk.domain import choices
+from clerk.domain import choices, coded, dates, lifecycle
 from clerk.domain import organisation as rules
 from clerk.domain import targets as target_rules
-from clerk.reports import completeness, targets
+from clerk.reports import completeness, membership, targets
 from clerk.store import files, folders
 from clerk.store.store import ServiceError, Store, now
 
@@ -128,13 +128,19 @@ class Figures:
     industries: list[tuple[str, str, int, int, int]]  # (unit code, industry, orgs, employees, members)
     open_conflicts: int
     targets: targets.YearProgress | None = None  # the targets of the period's year, done by its end
+    as_of: date | None = None  # members counted as of this date (rebuilt from the journal), else today
+    statuses: dict[str, dict[str, int]] = field(default_factory=dict)  # unit code -> status -> records
+    # coded field -> value ('' for not filled in) -> 在册 members, over every unit
+    composition: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def figures(store: Store, period: Period) -> Figures:
-    # The queries run on SQLite and, through hub_report's adapter (? -> %s), on a PostgreSQL hub.
+def figures(store: Store, period: Period, as_of: date | None = None) -> Figures:
+    # The queries run on SQLite and, through hub_report's adapter (? -> %s), on a PostgreSQL hub
+    # (where as_of is refused: the statuses on a past date are rebuilt from a township's journal).
     unit = store.require_unit()
     conn = store.conn
     start, end = period.start.isoformat(), period.end.isoformat()
+    source = _members_source(as_of)
     names = {r[0]: r[1] for r in conn.execute("SELECT code, name FROM sync_sources")}
     names[unit.code] = unit.name
     units: dict[str, UnitFigures] = {}
@@ -149,13 +155,13 @@ def figures(store: Store, period: Period) -> Figures:
     categories: dict[str, dict[str, int]] = {}
     per_member: dict[int, list[int]] = {}
     for code, org_id, category, live, women, new, migrant in conn.execute(
-        """
+        f"""
         SELECT unit_code, org_id, new_form,
                count(*) FILTER (WHERE status = ?),
                count(*) FILTER (WHERE status = ? AND gender = '女'),
                count(*) FILTER (WHERE joined_on BETWEEN ? AND ? AND status != '转出'),
                count(*) FILTER (WHERE status = ? AND migrant != 0)
-        FROM members WHERE deleted_at IS NULL GROUP BY unit_code, org_id, new_form
+        FROM {source} WHERE deleted_at IS NULL GROUP BY unit_code, org_id, new_form
         """,
         (LIVE, LIVE, start, end, LIVE),
     ):
@@ -245,7 +251,44 @@ def figures(store: Store, period: Period) -> Figures:
         industries=sorted((c, i, v[0], v[1], v[2]) for (c, i), v in industries.items()),
         open_conflicts=conflicts,
         targets=targets.progress(store, period.end.year, through=period.end),
+        as_of=as_of,
+        statuses=_statuses(store, source),
+        composition=_composition_unless(store, as_of),
     )
+
+
+def _members_source(as_of: date | None) -> str:
+    """What the member queries read: the table, or the records with their statuses on as_of."""
+    return "members" if as_of is None else f"{membership.members_sql(as_of)} AS members"
+
+
+def _composition_unless(store: Store, as_of: date | None) -> dict[str, dict[str, int]]:
+    # The coded fields are the records' current ones: shown for a report of today only, and not
+    # yet from a city hub (its member table does not carry them yet).
+    return composition(store) if as_of is None and isinstance(store, Store) else {}
+
+
+def _statuses(store: Store, source: str) -> dict[str, dict[str, int]]:
+    """unit code -> status -> records (not deleted)."""
+    statuses: dict[str, dict[str, int]] = {}
+    for code, status, n in store.conn.execute(
+        f"SELECT unit_code, status, count(*) FROM {source} WHERE deleted_at IS NULL GROUP BY unit_code, status"
+    ):
+        statuses.setdefault(code, {})[status] = n
+    return statuses
+
+
+def composition(store: Store) -> dict[str, dict[str, int]]:
+    """在册 members by each coded field of the real-name record (学历, 政治面貌, ...)."""
+    out: dict[str, dict[str, int]] = {}
+    for field_ in coded.MEMBER_CODED:
+        rows = store.conn.execute(
+            f"SELECT coalesce({field_.key}, ''), count(*) FROM members"
+            " WHERE deleted_at IS NULL AND status = ? GROUP BY 1",
+            (LIVE,),
+        )
+        out[field_.key] = dict(rows)
+    return out
 
 
 # -- the workbook ----------------------------------------------------------------------------------
@@ -269,6 +312,7 @@ def write_report(
     force: bool = False,
     progress=None,
     figures_of=None,
+    as_of: str | date | None = None,
 ) -> Path:
     """Write the report workbook and return its full path (out: a file, or a folder to write it in;
     figures_of: another way to count, e.g. a city hub's).
@@ -284,7 +328,10 @@ def write_report(
     files.check_target(target, force=force)  # before counting: refuse at once
     if progress:
         progress(0, 2, "正在统计")
-    figs = (figures_of or figures)(store, p)
+    day = parse_as_of(as_of)
+    if day is not None and figures_of is not None:
+        raise ServiceError("市级汇总库不能按历史日期统计（--as-of 要从乡镇的修改记录重建）。请去掉 --as-of。")
+    figs = figures_of(store, p) if figures_of else figures(store, p, day)
     if progress:
         progress(1, 2, "正在生成报表")
     book = build_workbook(figs, store.require_unit().clerk)
@@ -292,6 +339,17 @@ def write_report(
     if progress:
         progress(2, 2, "完成")
     return target
+
+
+def parse_as_of(value: str | date | None) -> date | None:
+    """--as-of 2026-06-30: a past or today's date, or None."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        text = dates.parse(value, "统计日期")
+    except dates.InvalidDate as exc:
+        raise ServiceError(str(exc)) from None
+    return date.fromisoformat(text) if text else None
 
 
 def build_workbook(f: Figures, clerk: str):
@@ -303,8 +361,9 @@ def build_workbook(f: Figures, clerk: str):
         f"填报单位：{f.unit_name}（{f.unit_code}）    统计期间：{f.period.start} 至 {f.period.end}"
         f"    制表：{clerk}    制表时间：{now().replace('T', ' ')}"
     )
+    counted = f"截至 {f.as_of} 的人数（按修改记录重建）" if f.as_of else "截至制表时的人数"
     notes = [
-        "说明：在册会员数为截至制表时的人数；本期新入会按入会日期统计（不含已删除、已转出的记录）；"
+        f"说明：在册会员数为{counted}；本期新入会按入会日期统计（不含已删除、已转出的记录）；"
         "25人以上企业指职工人数 25 人及以上的企业工会，入会率 = 会员数 ÷ 职工人数。"
     ]
     if f.open_conflicts:
@@ -463,6 +522,9 @@ def build_workbook(f: Figures, clerk: str):
     )
     if f.targets is not None:
         _targets_sheet(book, f.targets, subtitle)
+    _status_sheet(book, f, units, subtitle)
+    if f.composition:
+        _composition_sheet(book, f, subtitle)
     return book
 
 
@@ -535,6 +597,57 @@ def _charts(ws, p: targets.YearProgress) -> None:
             chart.y_axis.numFmt = "0%"
             chart.y_axis.scaling.min = 0
         ws.add_chart(chart, anchor_cell)
+
+
+def _status_sheet(book, f: Figures, units: list[UnitFigures], subtitle: str) -> None:
+    """Records by membership status per unit (保留会籍 still hold membership)."""
+    rows = []
+    for u in units:
+        if u is f.total:
+            per = {
+                s: sum(f.statuses.get(x.code, {}).get(s, 0) for x in f.units if not x.subtotal)
+                for s in lifecycle.STATUSES
+            }
+        else:
+            per = f.statuses.get(u.code, {})
+        counts = [per.get(s, 0) for s in lifecycle.STATUSES]
+        rows.append([u.name, *counts, sum(per.get(s, 0) for s in lifecycle.MEMBERS)])
+    when = f"截至 {f.as_of}（按修改记录重建）" if f.as_of else "截至制表时"
+    _table(
+        book,
+        "会籍状态",
+        "会员会籍状态统计",
+        subtitle,
+        [f"说明：{when}各状态的记录数；会员合计 = 在册 + 保留会籍。"],
+        ["单位", *lifecycle.STATUSES, "会员合计"],
+        rows,
+        widths=[24, *[10] * len(lifecycle.STATUSES), 11],
+        total_last=len(units) > 1,
+    )
+
+
+def _composition_sheet(book, f: Figures, subtitle: str) -> None:
+    """在册 members by the coded fields of the real-name record, one block per field."""
+    first, *rest = coded.MEMBER_CODED
+    sheet = None
+    for n, field_ in enumerate((first, *rest)):
+        counts = f.composition.get(field_.key, {})
+        rows = [[value, counts.get(value, 0)] for value in field_.values] + [["未填", counts.get("", 0)]]
+        rows.append(["合计", sum(counts.values())])
+        if n == 0:
+            sheet = _table(
+                book,
+                "会员构成",
+                "在册会员构成（实名制信息）",
+                subtitle,
+                [],
+                [field_.label, "在册会员"],
+                rows,
+                widths=[20, 12],
+                total_last=True,
+            )
+        else:
+            _block(sheet, sheet.max_row + 2, f"按{field_.label}", [field_.label, "在册会员"], rows)
 
 
 def _styles():

@@ -26,7 +26,28 @@ from clerk.store.errors import ServiceError
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema.sql"
 
 # version -> statements that bring a database from version-1 to version.
-MIGRATIONS: dict[int, list[str]] = {}
+MIGRATIONS: dict[int, list[str]] = {
+    # The member record complete (issue 15): the real-name coded fields, the status's effective date
+    # and reason. A permit's number is no mainland region: its kind is set and its region code emptied,
+    # as idcard.parse now derives them.
+    3: [
+        "ALTER TABLE members ADD COLUMN status_on TEXT",
+        "ALTER TABLE members ADD COLUMN status_reason TEXT",
+        "ALTER TABLE members ADD COLUMN id_kind TEXT NOT NULL DEFAULT '居民身份证'",
+        "ALTER TABLE members ADD COLUMN education TEXT",
+        "ALTER TABLE members ADD COLUMN political TEXT",
+        "ALTER TABLE members ADD COLUMN household TEXT",
+        "ALTER TABLE members ADD COLUMN employment_status TEXT",
+        "ALTER TABLE members ADD COLUMN skill_level TEXT",
+        "ALTER TABLE members ADD COLUMN join_method TEXT",
+        "ALTER TABLE members ADD COLUMN join_place TEXT",
+        """UPDATE members SET birthplace_code = '', id_kind = CASE
+            WHEN substr(id_number, 1, 1) = '9' THEN '外国人永久居留身份证'
+            WHEN substr(id_number, 1, 2) = '83' THEN '台湾居民居住证'
+            ELSE '港澳居民居住证' END
+        WHERE substr(id_number, 1, 1) = '9' OR substr(id_number, 1, 2) IN ('81', '82', '83')""",
+    ],
+}
 
 
 class DatabaseError(ServiceError):
@@ -217,7 +238,8 @@ def _prepare(conn: sqlite.Connection, path: Path) -> None:
     if has_tables:  # _refuse_foreign has made sure it is an older clerk database
         backup(conn, path, reason=f"migrate-v{current}")
     with transaction(conn):
-        for version in range(current + 1, target + 1):
+        # A new database gets schema.sql whole; an older one its missing column changes first.
+        for version in range(current + 1, target + 1) if has_tables else ():
             for stmt in MIGRATIONS.get(version, []):
                 conn.execute(stmt)
         for stmt in _statements(schema_sql()):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,6 +53,7 @@ class HomeScreen(Screen[None]):
         Binding("r", "app.report", "报表"),
         Binding("i", "app.import_roster", "导入"),
         Binding("b", "app.batches", "导入记录"),
+        Binding("a", "as_of", "按日期统计", show=False),
         Binding("q", "app.quit", "退出"),
         Binding("t", "app.targets", "目标", show=False),
         Binding("c", "app.check", "数据检查", show=False),
@@ -73,7 +76,7 @@ class HomeScreen(Screen[None]):
                 yield MonthChart(id="months")
         yield Static(
             "按 m 查找会员，n 登记新会员，o 组织机构，s 同步，r 报表，i 导入花名册，b 导入记录，"
-            "t 目标任务，c 数据检查；ctrl+p 全部命令（含设置）。",
+            "t 目标任务，c 数据检查，a 按日期统计；ctrl+p 全部命令（含设置）。",
             classes="hint",
         )
         yield Footer()
@@ -82,11 +85,14 @@ class HomeScreen(Screen[None]):
         # Also sent when the screen is first shown: the figures are read once, not twice.
         self.refresh_figures()
 
+    as_of: date | None = None  # the figures' date when the clerk chose one (a): else today
+
     def refresh_figures(self) -> None:
         store = self.app.store
         unit = store.require_unit()
-        self.query_one("#unit", Static).update(f"{unit.name}（{unit.level_label} {unit.code}）")
-        figures = dashboard.figures(store)
+        when = f"    截至 {self.as_of}（按修改记录重建）" if self.as_of else ""
+        self.query_one("#unit", Static).update(f"{unit.name}（{unit.level_label} {unit.code}）{when}")
+        figures = dashboard.figures(store, as_of=self.as_of)
         for key, _ in FIGURES:
             self.query_one(f"#{key}", Figure).show(getattr(figures, key))
         self.query_one("#coverage", Static).update(coverage_lines(store))
@@ -105,3 +111,14 @@ class HomeScreen(Screen[None]):
             self.query_one("#targets", ProgressChart).update("")
         self.query_one("#months-title", Static).update(f"{year.year} 年每月新入会")
         self.query_one("#months", MonthChart).show(year.months, height=3)
+
+    def action_as_of(self) -> None:
+        from clerk.tui.as_of_dialog import AsOfDialog
+
+        def chosen(day: date | None) -> None:
+            if day is None:
+                return
+            self.as_of = None if day == date.today() else day
+            self.refresh_figures()
+
+        self.app.push_screen(AsOfDialog(self.as_of), callback=chosen)

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from clerk.registry import members
+from clerk.registry import lifecycle, members
 from clerk.store.store import ServiceError
 from clerk.tui.app import ClerkApp
 from clerk.tui.members import printouts
@@ -20,25 +20,44 @@ from clerk.tui.workers import run_job
 
 SHOWN = (
     ("name", "姓名"),
-    ("id_number", "身份证号"),
+    ("id_kind", "证件类型"),
+    ("id_number", "证件号码"),
     ("gender", "性别"),
     ("birth_date", "出生日期"),
     ("birthplace", "籍贯"),
     ("phone", "手机/电话"),
     ("ethnicity", "民族"),
+    ("political", "政治面貌"),
+    ("education", "学历"),
+    ("household", "户籍类型"),
     ("org_name", "所在工会"),
     ("job", "岗位/工种"),
     ("employment_form", "用工形式"),
+    ("employment_status", "就业状况"),
+    ("skill_level", "技能等级"),
     ("migrant", "农民工"),
     ("new_form", "新就业形态"),
     ("joined_on", "入会日期"),
+    ("join_method", "入会方式"),
+    ("join_place", "入会地"),
     ("card_no", "会员证号"),
     ("mutual_aid", "互助保障"),
     ("hardship", "困难职工"),
     ("status", "会员状态"),
+    ("status_on", "状态生效日期"),
+    ("status_reason", "状态原因"),
     ("status_note", "状态说明"),
     ("notes", "备注"),
 )
+
+
+def timeline_table(store, member_id: int) -> Table:
+    """Joining and every change of status, with the date each took effect."""
+    grid = Table.grid(padding=(0, 2))
+    for event in lifecycle.timeline(store, member_id):
+        why = "，".join(part for part in (event.reason, event.note) if part)
+        grid.add_row(event.on, event.status, why)
+    return grid
 
 
 class MemberDetailScreen(Screen[None]):
@@ -64,6 +83,8 @@ class MemberDetailScreen(Screen[None]):
         yield Header()
         with VerticalScroll():
             yield Static("", id="record")
+            yield Static("会籍变化", classes="title")
+            yield Static("", id="timeline")
             yield Static("所在工会经历", classes="title")
             yield Static("", id="orgs")
             yield Static("修改记录", classes="title")
@@ -97,6 +118,7 @@ class MemberDetailScreen(Screen[None]):
                 value = "是" if value else "否"
             grid.add_row(label, str(value) if value not in (None, "") else "—")
         self.query_one("#record", Static).update(grid)
+        self.query_one("#timeline", Static).update(timeline_table(store, self.member_id))
         self.query_one("#orgs", Static).update(org_history_table(store, self.member_id))
         self.query_one("#history", Static).update(history_table(members.history(store, self.member_id)))
 

@@ -1,5 +1,6 @@
-"""A member's status change (退会, 已故, back to 在册, or 转出 with where to), with the day it took
-effect and the reason; the dialog says what will happen and writes it when the clerk confirms."""
+"""A member's status change (在册, 保留会籍, 转出, 退会, 除名, 已故) with the day it takes effect, the
+reason from the fixed list of the new status, and a note; the dialog says what will happen and
+writes it when the clerk confirms. The rules are the domain's (domain/lifecycle.py)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from clerk.domain import choices
-from clerk.registry import members
+from clerk.domain import lifecycle as rules
+from clerk.registry import lifecycle, members
 from clerk.store.store import ServiceError
 from clerk.tui.app import ClerkApp
 from clerk.tui.widgets import Choice, GuardedForm
 
-REASON_HINTS = {
-    "退会": "如 本人申请、退休不保留会籍",
-    "已故": "如 病故",
+NOTE_HINTS = {
     "转出": "转往哪个单位或乡镇（街道）",
-    "在册": "如 恢复会籍",
+    "已故": "可不填",
 }
 
 
@@ -41,18 +40,22 @@ class StatusDialog(GuardedForm, ModalScreen[bool]):
         record = members.get(self.app.store, self.member_id)
         self.name_ = record["name"]
         self.current = record["status"]
+        self.joined_on = record.get("joined_on")
         with Vertical():
             yield Static(f"{self.name_} 的会员状态：现在是“{self.current}”", classes="title")
             with Horizontal(classes="row"):
                 yield Label("改为")
-                options = [(s, s) for s in choices.MEMBER_STATUSES if s != self.current]
+                options = [(s, s) for s in rules.STATUSES if s != self.current]
                 yield Choice(options, id="status", prompt="请选择")
             with Horizontal(classes="row"):
                 yield Label("生效日期")
                 yield Input(date.today().isoformat(), id="on", placeholder="年-月-日")
             with Horizontal(classes="row"):
                 yield Label("原因")
-                yield Input(id="reason", placeholder="先选择新的状态")
+                yield Choice([], id="reason", prompt="先选择新的状态")
+            with Horizontal(classes="row"):
+                yield Label("说明")
+                yield Input(id="note", placeholder="原因为“其他”时写明情况")
             yield Static("", id="effect", classes="hint")
             yield Static("", id="error", classes="error")
             with Horizontal(id="buttons"):
@@ -67,13 +70,22 @@ class StatusDialog(GuardedForm, ModalScreen[bool]):
         return False
 
     @on(Select.Changed, "#status")
+    def _status_chosen(self, event: Select.Changed) -> None:
+        status = "" if event.value is Select.NULL else str(event.value)
+        reason = self.query_one("#reason", Select)
+        reasons = rules.REASONS.get(status, ())
+        reason.set_options([(r, r) for r in reasons])
+        reason.prompt = "请选择" if reasons else "先选择新的状态"
+        self.query_one("#note", Input).placeholder = NOTE_HINTS.get(status, "原因为“其他”时写明情况")
+        self._explain()
+
+    @on(Select.Changed, "#reason")
     @on(Input.Changed)
     def _explain(self) -> None:
         status = self.query_one("#status", Select).value
         if status is Select.NULL:
             self.query_one("#effect", Static).update("")
             return
-        self.query_one("#reason", Input).placeholder = REASON_HINTS.get(str(status), "")
         on_date = self.query_one("#on", Input).value.strip()
         effect = (
             f"确定后，{self.name_} 的状态由“{self.current}”改为“{status}”（{on_date}），记入修改记录并随同步文件上报。"
@@ -84,18 +96,19 @@ class StatusDialog(GuardedForm, ModalScreen[bool]):
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
         status = self.query_one("#status", Select).value
-        reason = self.query_one("#reason", Input).value.strip()
+        reason = self.query_one("#reason", Select).value
         error = self.query_one("#error", Static)
         if status is Select.NULL:
             error.update("请选择新的状态。")
             return
-        if status in ("退会", "已故") and not reason:
-            error.update(f"请写明{status}的原因。")
-            self.query_one("#reason", Input).focus()
-            return
         try:
-            members.change_status(
-                self.app.store, self.member_id, str(status), reason, on=self.query_one("#on", Input).value
+            lifecycle.change_status(
+                self.app.store,
+                self.member_id,
+                str(status),
+                on=self.query_one("#on", Input).value,
+                reason="" if reason is Select.NULL else str(reason),
+                note=self.query_one("#note", Input).value,
             )
         except ServiceError as exc:
             error.update(str(exc))
