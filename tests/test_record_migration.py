@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hub_pg import hub_url, pg_admin, pg_server_url  # noqa: F401
 
 from clerk.domain import idcard
 from clerk.registry import lifecycle, members
@@ -82,3 +83,25 @@ def test_the_version_1_database_is_backed_up_and_migrated(old_db, tmp_path):
     assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
     assert "id_kind" not in columns(copy, "members")
     copy.close()
+
+
+def test_a_version_1_hub_gets_the_new_member_columns(hub_url):  # noqa: F811
+    from hub_pg import query
+
+    from clerk.hub import service as hub
+
+    hub.init(hub_url, "5001", "测试市总工会", "市经办人").close()
+    new = ["status_on", "status_reason", "id_kind", "education", "political", "household"]
+    new += ["employment_status", "skill_level", "join_method", "join_place"]
+    # The hub as the version-1 program left it: no record columns, a permit holder with a region.
+    for column in new:
+        query(hub_url, f"ALTER TABLE members DROP COLUMN {column}")
+    query(hub_url, "UPDATE schema_version SET version = 1")
+    hub.open_hub(hub_url).close()
+    assert query(hub_url, "SELECT max(version) FROM schema_version") == [(db.schema_version(),)]
+    found = query(
+        hub_url,
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'members' AND column_name = ANY(%s)",
+        (new,),
+    )
+    assert sorted(r[0] for r in found) == sorted(new)

@@ -7,6 +7,8 @@ MEMBER is what a clerk knows a person by: the ID number (身份证号), or the r
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -14,9 +16,10 @@ from rich import box
 from rich.table import Table
 
 from clerk.cli.chinese import Choices, ClerkGroup
-from clerk.cli.common import console, store_from
+from clerk.cli.common import console, full_path, store_from
 from clerk.domain import choices, idcard
 from clerk.registry import lifecycle, members, organisations, search, transfers
+from clerk.store import folders
 from clerk.store.store import ServiceError, Store
 
 # The statuses a clerk sets here; 转出 is a transfer (member transfer --out).
@@ -204,6 +207,40 @@ def member_transfer_in(
     how = "已登记为新会员" if outcome.created else "已恢复原有记录为在册"
     console.print(f"{how}（会员编号 {outcome.member_id}），转入“{organisations.get(store, target)['name']}”。")
     print_org_history(store, outcome.member_id)
+
+
+@member.command("export")
+@click.option("--org", help="工会组织（编号、完整名称或信用代码），含其下级组织。")
+@click.option("--status", help="会员状态，如 在册（加 --as-of 时指那一天的状态）。")
+@click.option("--category", help="类别：农民工、新就业形态，或具体类别如 快递员。")
+@click.option("--joined", help="入会日期范围 起:止，如 2025-01-01:2025-12-31（可省略一端）。")
+@click.option("--as-of", "as_of", help="截至哪一天的会员（如 2026-06-30，按修改记录重建）。")
+@click.option("--full-ids", is_flag=True, help="写出完整证件号码（默认只写前 6 位和后 4 位）。")
+@click.option("--to", "target", type=click.Path(path_type=Path), help="保存为哪个 .xlsx 文件（默认在导出文件夹）。")
+@click.option("--force", is_flag=True, help="目标文件已存在时替换它。")
+@click.pass_context
+def member_export(
+    ctx: click.Context,
+    org: str | None,
+    status: str | None,
+    category: str | None,
+    joined: str | None,
+    as_of: str | None,
+    full_ids: bool,
+    target: Path | None,
+    force: bool,
+) -> None:
+    """按条件导出会员名册（.xlsx，证件号码为文本；默认脱敏）。"""
+    from clerk.registry import member_list, selection
+    from clerk.reports import statistics
+
+    store = store_from(ctx)
+    flt = selection.parse_filter(store, org=org, status=status, category=category, joined=joined)
+    day = statistics.parse_as_of(as_of)
+    path = target or folders.exports_dir(store) / f"会员名册-{datetime.now():%Y%m%d-%H%M%S}.xlsx"
+    written = member_list.write(store, flt, path, full_ids=full_ids, as_of=day, force=force)
+    shown = "完整证件号码" if written.full_ids else "证件号码已脱敏"
+    console.print(f"已导出 {written.members} 人（{shown}）：{full_path(written.path)}", highlight=False, soft_wrap=True)
 
 
 def print_org_history(store: Store, member_id: int) -> None:

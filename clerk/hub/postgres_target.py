@@ -38,7 +38,7 @@ import psycopg
 from psycopg import errors
 from psycopg.rows import dict_row, tuple_row
 
-from clerk.domain import choices, names
+from clerk.domain import choices, idcard, names
 from clerk.hub.schema import LOCK_NAMESPACE
 from clerk.store.store import Unit, new_uid, now
 from clerk.sync import format as fmt
@@ -595,6 +595,19 @@ def _text_array(uids: list[str]) -> str | list[str]:
     return list(uids)
 
 
+def _member_defaults(row: list, values: dict[str, Any]) -> None:
+    for i in _MEMBER_INT_AT:
+        if row[i] is None:
+            row[i] = 0
+    if not row[_MEMBER_STATUS_AT]:
+        row[_MEMBER_STATUS_AT] = choices.LIVE
+    if not row[_MEMBER_ID_KIND_AT]:
+        row[_MEMBER_ID_KIND_AT] = idcard.kind_of(row[_MEMBER_ID_NUMBER_AT] or "")
+    if row[_MEMBER_KEYS_AT[0]] is None or row[_MEMBER_KEYS_AT[1]] is None:
+        # Not carried (a name the hub merged field by field): worked out, rarely.
+        row[_MEMBER_KEYS_AT[0]], row[_MEMBER_KEYS_AT[1]] = _pinyin(values.get("name") or "")
+
+
 def _row(tbl: str, values: dict[str, Any]) -> list:
     """A record's values in its table's column order, with the defaults the schema would give."""
     spec = TABLES[tbl]
@@ -606,14 +619,7 @@ def _row(tbl: str, values: dict[str, Any]) -> list:
     else:
         row = [values.get(c) for c in spec.columns]
     if tbl == "members":
-        for i in _MEMBER_INT_AT:
-            if row[i] is None:
-                row[i] = 0
-        if not row[_MEMBER_STATUS_AT]:
-            row[_MEMBER_STATUS_AT] = choices.LIVE
-        if row[_MEMBER_KEYS_AT[0]] is None or row[_MEMBER_KEYS_AT[1]] is None:
-            # Not carried (a name the hub merged field by field): worked out, rarely.
-            row[_MEMBER_KEYS_AT[0]], row[_MEMBER_KEYS_AT[1]] = _pinyin(values.get("name") or "")
+        _member_defaults(row, values)
     elif tbl == "organisations" and not row[_ORG_STATUS_AT]:
         row[_ORG_STATUS_AT] = "正常"
     elif tbl == "transfers" and not row[_TRANSFER_ON_AT]:
@@ -629,6 +635,7 @@ def _row(tbl: str, values: dict[str, Any]) -> list:
 _MEMBER_INT_AT = [MEMBER_COLUMNS.index(c) for c in _NOT_NULL_INTS]
 _MEMBER_VALUES = itemgetter(*TABLES["members"].columns)
 _MEMBER_STATUS_AT = MEMBER_COLUMNS.index("status")
+_MEMBER_ID_KIND_AT, _MEMBER_ID_NUMBER_AT = MEMBER_COLUMNS.index("id_kind"), MEMBER_COLUMNS.index("id_number")
 _MEMBER_KEYS_AT = [len(MEMBER_COLUMNS) + i for i in range(len(_SEARCH_KEYS))]
 _ORG_STATUS_AT = ORG_COLUMNS.index("status")
 _TRANSFER_ON_AT = TRANSFER_COLUMNS.index("transferred_on")
@@ -652,7 +659,7 @@ _AFTER_AT = [i for i, c in enumerate(_MEMBER_SPEC.columns) if c not in _NOT_JOUR
 _AFTER_KEYS = ("id", *(_MEMBER_SPEC.columns[i] for i in _AFTER_AT), "org_id", "org_uid")
 _AFTER_KEYSET = set(_AFTER_KEYS)
 _AFTER_VALUES = itemgetter(*_AFTER_AT)
-_DEFAULTED_AT = [(c, _MEMBER_SPEC.columns.index(c)) for c in (*_NOT_NULL_INTS, "status")]
+_DEFAULTED_AT = [(c, _MEMBER_SPEC.columns.index(c)) for c in (*_NOT_NULL_INTS, "status", "id_kind")]
 
 
 def _after(row: list, values: dict[str, Any], member_id: int, org_id: int | None) -> bytes:

@@ -34,7 +34,31 @@ MIN_SERVER_VERSION = 130000  # PostgreSQL 13: transition tables, EXECUTE FUNCTIO
 # Triggers of schema.sql that schema_hub.sql replaces.
 REPLACED_TRIGGERS = {"members_count_insert", "members_count_delete", "members_count_leave", "members_count_enter"}
 # version -> PostgreSQL statements bringing a hub from version-1 (what CREATE ... IF NOT EXISTS can't).
-MIGRATIONS: dict[int, list[str]] = {}
+MIGRATIONS: dict[int, list[str]] = {
+    # The complete member record (schema 3, store/db.py), and a permit's number as no mainland region.
+    3: [
+        *(
+            f'ALTER TABLE members ADD COLUMN IF NOT EXISTS {column} text COLLATE "C"'
+            for column in (
+                "status_on",
+                "status_reason",
+                "education",
+                "political",
+                "household",
+                "employment_status",
+                "skill_level",
+                "join_method",
+                "join_place",
+            )
+        ),
+        """ALTER TABLE members ADD COLUMN IF NOT EXISTS id_kind text COLLATE "C" NOT NULL DEFAULT '居民身份证'""",
+        """UPDATE members SET birthplace_code = '', id_kind = CASE
+            WHEN substr(id_number, 1, 1) = '9' THEN '外国人永久居留身份证'
+            WHEN substr(id_number, 1, 2) = '83' THEN '台湾居民居住证'
+            ELSE '港澳居民居住证' END
+        WHERE substr(id_number, 1, 1) = '9' OR substr(id_number, 1, 2) IN ('81', '82', '83')""",
+    ],
+}
 # Indexes of schema.sql for a township's screens that no hub query uses: name search as you type
 # (pinyin keys; the search screen runs on SQLite) and the home screen's "new this month" range
 # (the hub's report counts new members in its one pass over the members). Each costs the hub

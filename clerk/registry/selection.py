@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from clerk.domain import choices, dates, idcard
+from clerk.domain import choices, dates, idcard, lifecycle
 from clerk.registry import organisations
+from clerk.store import status_history
 from clerk.store.store import ServiceError, Store
 
 CATEGORIES = ("农民工", "新就业形态", *choices.NEW_FORM_CATEGORIES)
@@ -27,15 +29,21 @@ class Filter:
     joined_from: str | None = None  # ISO dates, inclusive
     joined_to: str | None = None
 
-    def sql(self, store: Store) -> tuple[str, list[Any]]:
-        """The WHERE clause (over members m) and its parameters."""
+    def sql(self, store: Store, as_of: date | None = None) -> tuple[str, list[Any]]:
+        """The WHERE clause (over members m, and h: their statuses on as_of) and its parameters.
+        As of a date, the status is the one of that day, and with no status asked for, those
+        holding membership then (在册, 保留会籍)."""
         where, params = ["m.deleted_at IS NULL"], []
+        status_col = "m.status" if as_of is None else "h.status"
+        if as_of is not None and not self.status:
+            where.append(f"h.status IN ({', '.join('?' * len(lifecycle.MEMBERS))})")
+            params += lifecycle.MEMBERS
         if self.org_id is not None:
             ids = [self.org_id, *organisations.descendants(store, self.org_id)]
             where.append(f"m.org_id IN ({', '.join('?' * len(ids))})")
             params += ids
         if self.status:
-            where.append("m.status = ?")
+            where.append(f"{status_col} = ?")
             params.append(self.status)
         if self.category == "农民工":
             where.append("m.migrant != 0")
@@ -92,15 +100,25 @@ _SELECT = "SELECT m.*, o.name AS org_name FROM members m LEFT JOIN organisations
 _ORDER = " ORDER BY coalesce(o.name, ''), m.joined_on, m.id"
 
 
-def count(store: Store, flt: Filter) -> int:
-    where, params = flt.sql(store)
-    return store.conn.execute(f"SELECT count(*) FROM members m WHERE {where}", params).fetchone()[0]
+def _source(as_of: date | None) -> str:
+    """members m, and with a date their statuses then as h (status_as_of in the records)."""
+    if as_of is None:
+        return "members m LEFT JOIN organisations o ON o.id = m.org_id"
+    history = status_history.members_as_of(as_of)
+    return f"members m JOIN {history} AS h ON h.id = m.id LEFT JOIN organisations o ON o.id = m.org_id"
 
 
-def records(store: Store, flt: Filter) -> Iterator[dict[str, Any]]:
-    """The members the filter selects, as full records."""
-    where, params = flt.sql(store)
-    for row in store.conn.execute(f"{_SELECT} WHERE {where}{_ORDER}", params):
+def count(store: Store, flt: Filter, *, as_of: date | None = None) -> int:
+    where, params = flt.sql(store, as_of)
+    return store.conn.execute(f"SELECT count(*) FROM {_source(as_of)} WHERE {where}", params).fetchone()[0]
+
+
+def records(store: Store, flt: Filter, *, as_of: date | None = None) -> Iterator[dict[str, Any]]:
+    """The members the filter selects, as full records (with status_as_of when as of a date)."""
+    where, params = flt.sql(store, as_of)
+    extra = ", h.status AS status_as_of" if as_of is not None else ""
+    sql = f"SELECT m.*, o.name AS org_name{extra} FROM {_source(as_of)} WHERE {where}{_ORDER}"
+    for row in store.conn.execute(sql, params):
         yield _record(row)
 
 

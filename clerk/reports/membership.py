@@ -1,9 +1,7 @@
-"""Who was a member on any date, rebuilt from the change journal (which holds every status a record had).
+"""Who was a member on any date, rebuilt from the change journal (store/status_history.py says how).
 
-As of a date, a member counts from the join date; the status is the last change taking effect on
-or before that date (在册 before the first change; registry/lifecycle.py makes the changes).
-Records deleted as mistakes never count. Categories (农民工, 新就业形态, sex) are the records'
-current ones. SQLite only (the journal's JSON); a city hub reports current figures.
+Categories (农民工, 新就业形态, sex) are the records' current ones. SQLite only (the journal's
+JSON); a city hub reports current figures.
 """
 
 from __future__ import annotations
@@ -14,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from clerk.domain import lifecycle
+from clerk.store import status_history
 from clerk.store.store import Store
 
 
@@ -37,34 +36,9 @@ class AsOf:
         return sum(self.by_status.get(s, 0) for s in lifecycle.MEMBERS)
 
 
-# Every change of status the journal holds: an insert whose status is not 在册 (a record that came
-# already changed, e.g. merged at the district), and every update that changed the status.
-_CHANGES = """
-    SELECT j.row_id AS mid, j.seq AS seq,
-           coalesce(json_extract(j.after, '$.status_on'), substr(j.at, 1, 10)) AS eff,
-           json_extract(j.after, '$.status') AS status
-    FROM journal j
-    WHERE j.tbl = 'members' AND j.op IN ('insert', 'update')
-      AND json_extract(j.after, '$.status') IS NOT coalesce(json_extract(j.before, '$.status'), '在册')
-"""
-
-
 def members_sql(day: date) -> str:
-    """A subquery with the columns of members the reports read and `status` as of day: use it
-    where a query reads FROM members. (The day is written into the text: a date object's ISO
-    form, so it mixes with the caller's parameters of either style.)"""
-    day_text = f"'{date.fromisoformat(day.isoformat()).isoformat()}'"
-    return f"""(
-        WITH changes AS ({_CHANGES}),
-        latest AS (
-            SELECT mid, status, row_number() OVER (PARTITION BY mid ORDER BY eff DESC, seq DESC) AS n
-            FROM changes WHERE eff <= {day_text}
-        )
-        SELECT m.id, m.unit_code, m.org_id, m.new_form, m.migrant, m.gender, m.joined_on, m.deleted_at,
-               coalesce(l.status, '在册') AS status
-        FROM members m LEFT JOIN latest l ON l.mid = m.id AND l.n = 1
-        WHERE m.deleted_at IS NULL AND m.joined_on <= {day_text}
-    )"""
+    """Members with their statuses on day (store.status_history): use where a query reads FROM members."""
+    return status_history.members_as_of(day)
 
 
 def as_of(store: Store, day: str | date, *, unit_code: str | None = None) -> AsOf:

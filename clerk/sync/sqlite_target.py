@@ -17,7 +17,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from clerk.domain import choices, names
+from clerk.domain import choices, idcard, names
 from clerk.store import bulk as member_bulk
 from clerk.store import sqlite
 from clerk.store.store import Store, new_uid, now
@@ -51,6 +51,18 @@ MEMBER_COLUMNS = (
     "created_at",
     "updated_at",
     "deleted_at",
+    # The complete record (schema 3); a file that does not carry them leaves them empty, and the
+    # document kind follows from the number (_member_row).
+    "status_on",
+    "status_reason",
+    "id_kind",
+    "education",
+    "political",
+    "household",
+    "employment_status",
+    "skill_level",
+    "join_method",
+    "join_place",
 )  # + org_id, name_pinyin, name_initials
 ORG_COLUMNS = (
     "uid",
@@ -508,6 +520,7 @@ def _snapshot(tbl: str, row_id: int, values: dict[str, Any], target: SqliteTarge
 _MEMBER_VALUES = itemgetter(*MEMBER_COLUMNS)
 _INT_AT = tuple(MEMBER_COLUMNS.index(k) for k in _NOT_NULL_INTS)
 _CREATED_AT, _UPDATED_AT, _STATUS_AT = (MEMBER_COLUMNS.index(k) for k in ("created_at", "updated_at", "status"))
+_ID_KIND_AT, _ID_NUMBER_AT = MEMBER_COLUMNS.index("id_kind"), MEMBER_COLUMNS.index("id_number")
 
 
 def _member_row(target: SqliteTarget, values: dict[str, Any]) -> list[Any]:
@@ -524,6 +537,8 @@ def _member_row(target: SqliteTarget, values: dict[str, Any]) -> list[Any]:
         row[_UPDATED_AT] = row[_UPDATED_AT] or stamp
     if not row[_STATUS_AT]:
         row[_STATUS_AT] = choices.LIVE
+    if not row[_ID_KIND_AT]:
+        row[_ID_KIND_AT] = idcard.kind_of(row[_ID_NUMBER_AT] or "")
     full, initials = values.get("name_pinyin"), values.get("name_initials")
     if not full:
         full, initials = _pinyin(values.get("name") or "")

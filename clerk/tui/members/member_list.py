@@ -25,6 +25,7 @@ class MemberListScreen(Screen[None]):
         Binding("escape", "back", "返回"),
         Binding("n", "add", "登记会员"),
         Binding("slash", "focus_search", "搜索"),
+        Binding("x", "export", "导出/打印"),
         Binding("down", "focus_table", show=False),
     ]
 
@@ -123,6 +124,11 @@ class MemberListScreen(Screen[None]):
         from clerk.tui.members.member_form import MemberFormScreen
 
         self.app.push_screen(MemberFormScreen(org_id=self.org_id))
+
+    def action_export(self) -> None:
+        from clerk.tui.members.list_export import ListExportDialog
+
+        self.app.push_screen(ListExportDialog(self.org_id, self.heading))
 
     def action_back(self) -> None:
         self.app.pop_screen()
