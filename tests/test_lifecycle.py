@@ -149,7 +149,9 @@ def test_the_report_counts_members_as_of_a_date_and_by_the_record_fields(store, 
 
     runner = CliRunner()
     out = tmp_path / "r.xlsx"
-    result = runner.invoke(main, ["--db", str(db_path), "report", "--period", "2025", "--as-of", "2025-06-30", "--out", str(out)])
+    result = runner.invoke(
+        main, ["--db", str(db_path), "report", "--period", "2025", "--as-of", "2025-06-30", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
     summary = _rows(book, "汇总")

@@ -35,7 +35,9 @@ def columns(conn, table: str) -> dict[str, tuple]:
 
 def test_the_version_1_database_is_backed_up_and_migrated(old_db, tmp_path):
     conn = sqlite3.connect(old_db)
-    before = {r[0]: r[1:] for r in conn.execute("SELECT uid, name, status, status_note, mutual_aid, hardship FROM members")}
+    before = {
+        r[0]: r[1:] for r in conn.execute("SELECT uid, name, status, status_note, mutual_aid, hardship FROM members")
+    }
     journal = conn.execute("SELECT count(*) FROM journal").fetchone()[0]
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()
