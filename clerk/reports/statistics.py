@@ -263,9 +263,8 @@ def _members_source(as_of: date | None) -> str:
 
 
 def _composition_unless(store: Store, as_of: date | None) -> dict[str, dict[str, int]]:
-    # The coded fields are the records' current ones: shown for a report of today only, and not
-    # yet from a city hub (its member table does not carry them yet).
-    return composition(store) if as_of is None and isinstance(store, Store) else {}
+    # The coded fields are the records' current ones: shown for a report of today only.
+    return composition(store) if as_of is None else {}
 
 
 def _statuses(store: Store, source: str) -> dict[str, dict[str, int]]:
