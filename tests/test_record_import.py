@@ -29,7 +29,9 @@ def test_the_form_rules_take_only_the_lists_values(store):
     permit = members.register(store, {"name": "陈静", "id_number": HK})
     assert members.get(store, permit)["id_kind"] == "港澳居民居住证"
     assert members.get(store, permit)["birthplace"] == "香港"
-    checked = checker.check_member({"name": "李娜", "id_number": make_id(seq=3), "household": "非农业", "migrant": "是"})
+    checked = checker.check_member(
+        {"name": "李娜", "id_number": make_id(seq=3), "household": "非农业", "migrant": "是"}
+    )
     assert checked.ok and checked.get("migrant") == 0
 
 
@@ -37,7 +39,20 @@ def test_the_form_rules_take_only_the_lists_values(store):
 def test_a_roster_with_the_record_columns_in_their_usual_spellings(store, tmp_path, writer):
     rows = [
         HEADER,
-        [1, "张伟", make_id(seq=1), "身份证", "大专", "党员", "农村户口", "在职", "四级", "扫码入会", "工作所在地", "否"],
+        [
+            1,
+            "张伟",
+            make_id(seq=1),
+            "身份证",
+            "大专",
+            "党员",
+            "农村户口",
+            "在职",
+            "四级",
+            "扫码入会",
+            "工作所在地",
+            "否",
+        ],
         [2, "陈静", HK, "港澳居住证", "本科", "群众", "", "", "", "集体入会", "", ""],
         [3, "王芳", make_id(seq=2), "二代身份证", "大专以上", "团员", "城镇户口", "已退休", "", "", "户籍地", "是"],
         [4, "李娜", idcard.with_check_digit("81000119920505006"), "居民身份证"],
@@ -58,10 +73,32 @@ def test_a_roster_with_the_record_columns_in_their_usual_spellings(store, tmp_pa
             (name,),
         ).fetchone()
 
-    assert tuple(stored("张伟")) == ("居民身份证", "大学专科", "中共党员", "农业", "在岗", "中级工", "扫码", "工作地", 1, "500101")
+    assert tuple(stored("张伟")) == (
+        "居民身份证",
+        "大学专科",
+        "中共党员",
+        "农业",
+        "在岗",
+        "中级工",
+        "扫码",
+        "工作地",
+        1,
+        "500101",
+    )
     assert tuple(stored("陈静")) == ("港澳居民居住证", "大学本科", "群众", None, None, None, "集体登记", None, 0, "")
     # 城镇户口 is 非农业: not a 农民工 whatever the roster's own column says.
-    assert tuple(stored("王芳")) == ("居民身份证", None, "共青团员", "非农业", "退休", None, None, "户籍输出地", 0, "500101")
+    assert tuple(stored("王芳")) == (
+        "居民身份证",
+        None,
+        "共青团员",
+        "非农业",
+        "退休",
+        None,
+        None,
+        "户籍输出地",
+        0,
+        "500101",
+    )
 
 
 def test_an_import_fills_in_the_record_fields_of_existing_members(store, tmp_path):

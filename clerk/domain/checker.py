@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from clerk.domain import choices, idcard, names, phone
+from clerk.domain import choices, coded, idcard, names, phone
 
 # The fields a clerk fills in, in the order check_values() takes them.
 FIELDS = (
@@ -41,7 +41,11 @@ FIELDS = (
     "mutual_aid",
     "hardship",
     "notes",
+    # The real-name record (domain/coded.py): 证件类型 must agree with the number; the rest from lists.
+    "id_kind",
+    *(c.key for c in coded.MEMBER_CODED),
 )
+CODED_FIELDS = tuple(c.key for c in coded.MEMBER_CODED)
 FLAG_FIELDS = ("migrant", "mutual_aid", "hardship")
 # The values a check gives, in the order of Checked.row: the fields plus what the ID number tells.
 COLUMNS = (
@@ -62,6 +66,8 @@ COLUMNS = (
     "mutual_aid",
     "hardship",
     "notes",
+    "id_kind",
+    *CODED_FIELDS,
 )
 DERIVED = ("gender", "birth_date", "birthplace_code")
 
@@ -86,9 +92,14 @@ LABELS = {
     "notes": "备注",
     "status": "会员状态",
     "status_note": "状态说明",
+    "status_on": "状态生效日期",
+    "status_reason": "状态原因",
+    "id_kind": "证件类型",
+    **{c.key: c.label for c in coded.MEMBER_CODED},
 }
 
 _COL = {c: i for i, c in enumerate(COLUMNS)}
+_ID_KIND, _MIGRANT, _HOUSEHOLD = _COL["id_kind"], _COL["migrant"], _COL["household"]
 _YES = (True, 1, "1", "是", "true", "True")
 
 
@@ -214,7 +225,16 @@ def join_date(raw: Any, today: date) -> str:
 
 # Fields checked through what a bulk checker remembers of each distinct value: the low-variety ones
 # below, 入会日期 (its rule depends on the checker's today) and the name (names repeat).
-_MEMO_STEPS = ("name", "ethnicity", "employment_form", "new_form", "joined_on", "org_id", *FLAG_FIELDS)
+_MEMO_STEPS = (
+    "name",
+    "ethnicity",
+    "employment_form",
+    "new_form",
+    "joined_on",
+    "org_id",
+    *FLAG_FIELDS,
+    *CODED_FIELDS,
+)
 _LOW_VARIETY: dict[str, Callable[[Any], Any]] = {
     "ethnicity": _ethnicity,
     "employment_form": _choice(choices.EMPLOYMENT_FORMS, "用工形式"),
@@ -223,10 +243,22 @@ _LOW_VARIETY: dict[str, Callable[[Any], Any]] = {
     "migrant": _flag,
     "mutual_aid": _flag,
     "hardship": _flag,
+    **{c.key: _choice(c.values, c.label) for c in coded.MEMBER_CODED},
 }
 _PLAIN_TEXT = ("job", "card_no", "notes")
 # The order errors are listed in (the form's order of fields, top to bottom).
-_ERROR_ORDER = ("name", "id_number", "phone", "ethnicity", "employment_form", "new_form", "joined_on", "org_id")
+_ERROR_ORDER = (
+    "name",
+    "id_kind",
+    "id_number",
+    "phone",
+    "ethnicity",
+    "employment_form",
+    "new_form",
+    "joined_on",
+    "org_id",
+    *CODED_FIELDS,
+)
 _MEMO_LIMIT = 100_000  # distinct values remembered per field (a roster has a few dozen)
 
 
@@ -257,7 +289,8 @@ class MemberChecker:
         a roster has a few of the columns, and an empty field's outcome is worked out once, not per row."""
         pos = {f: i for i, f in enumerate(fields)}
         template, absent = self._empty(pos)
-        identity = self._identity(pos.get("id_number"), pos.get("phone"))
+        identity = self._identity(pos.get("id_number"), pos.get("phone"), pos.get("id_kind"))
+        household_at = pos.get("household")
         text = [(pos[f], _COL[f]) for f in _PLAIN_TEXT if f in pos]
         steps = [(pos[f], _COL[f], f, self._rules[f], self._memos[f]) for f in _MEMO_STEPS if f in pos]
         apply = self._apply
@@ -283,6 +316,8 @@ class MemberChecker:
                     errors[key] = hit[1]
             if errors.get("name") == names.NOT_HAN and row[1] and idcard.kind_of(row[1]) == idcard.FOREIGN_PERMIT:
                 _foreign_name(values[name_at], row, errors)
+            if household_at is not None:  # 农业 or 非农业 decides who is a 农民工
+                row[_MIGRANT] = coded.migrant(row[_HOUSEHOLD], row[_MIGRANT])
             if len(errors) > 1:
                 errors = {k: errors[k] for k in _ERROR_ORDER if k in errors}
             return Checked(tuple(row), errors)
@@ -296,15 +331,24 @@ class MemberChecker:
         empty = self._check_all([None] * len(FIELDS))
         return list(empty.row), {k: v for k, v in empty.errors.items() if k not in given}
 
-    def _identity(self, id_at: int | None, phone_at: int | None) -> Callable[[Sequence[Any], list, dict], None]:
-        """The ID number with what it tells (gender, birth date, birthplace), and the phone."""
+    def _identity(
+        self, id_at: int | None, phone_at: int | None, kind_at: int | None = None
+    ) -> Callable[[Sequence[Any], list, dict], None]:
+        """The ID number with what it tells (document kind, gender, birth date, birthplace), and the
+        phone. A 证件类型 given must be one of the list and agree with the number."""
         today = self.today
+        kinds = coded.ID_KINDS.values
 
         def identity(values: Sequence[Any], row: list, errors: dict[str, str]) -> None:
+            kind = _text(values[kind_at]) if kind_at is not None else ""
+            if kind and kind not in kinds:
+                errors["id_kind"] = f"证件类型请从列表中选择：{'、'.join(kinds)}。"
+                kind = ""
             if id_at is not None:
                 try:
-                    number, gender, born, region, _ = idcard.parse(values[id_at], today=today)
+                    number, gender, born, region, found = idcard.parse(values[id_at], kind=kind or None, today=today)
                     row[1], row[2], row[3], row[4] = number, gender, born.isoformat(), region
+                    row[_ID_KIND] = found
                 except idcard.InvalidId as exc:
                     errors["id_number"] = str(exc)
             if phone_at is not None:
@@ -343,6 +387,8 @@ def check_record(record: Mapping[str, Any], today: date | None = None) -> Checke
         row[_COL["joined_on"]] = None
     for key in COLUMNS:
         if key in errors or key == "org_id" or (key in DERIVED and "id_number" in errors):
+            continue
+        if key not in record:  # a field the record does not carry (a file of an older format)
             continue
         stored, clean = record.get(key), row[_COL[key]]
         if key in FLAG_FIELDS:

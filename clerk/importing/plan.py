@@ -43,6 +43,7 @@ UPDATABLE = (
     "mutual_aid",
     "hardship",
     "notes",
+    *checker.CODED_FIELDS,
 )
 _LOOKUP_CHUNK = 2000
 _PROGRESS_EVERY = 2000

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from clerk.domain import checker, choices, idcard
+from clerk.domain import checker, choices, coded, idcard
 from clerk.importing import values
 from clerk.importing.org_match import OrgMatcher
 from clerk.spreadsheets import columns
@@ -161,6 +161,13 @@ def _convert(key: str, raw: Any, extra: Any) -> tuple[Any, str | None, bool]:
         value, ok = values.employment_form_cell(raw)
         if not ok:
             warning = f"{LABEL[key]}“{shown}”不在类别中（{'、'.join(choices.EMPLOYMENT_FORMS)}），未导入此项"
+    elif key in coded.BY_KEY:
+        field = coded.BY_KEY[key]
+        value = field.lookup(raw)
+        ok = value is not None
+        if not ok:
+            value = ""
+            warning = f"{field.label}“{shown}”不在列表中（{'、'.join(field.values)}），未导入此项"
     elif key == "joined_on":
         value = values.date_cell(raw)
         return value, None, bool(value)
@@ -171,7 +178,7 @@ def _convert(key: str, raw: Any, extra: Any) -> tuple[Any, str | None, bool]:
 
 
 _TEXT = ("job", "card_no", "notes")
-_CONVERTED = ("ethnicity", "employment_form", "joined_on", *checker.FLAG_FIELDS)
+_CONVERTED = ("ethnicity", "employment_form", "joined_on", *checker.FLAG_FIELDS, "id_kind", *checker.CODED_FIELDS)
 
 
 class SheetRows:

@@ -29,10 +29,7 @@ FIELDS: dict[str, str] = {
     "notes": "备注",
     "gender": "性别（仅核对）",
     "birth_date": "出生日期（仅核对）",
-}
-# The real-name fields of the record (issue 15); recognised in headers, imported once the importer
-# carries them (until then they count as known columns that are not imported).
-RECORD_FIELDS: dict[str, str] = {
+    # The real-name record (domain/coded.py).
     "id_kind": "证件类型",
     "education": "学历",
     "political": "政治面貌",
@@ -42,7 +39,6 @@ RECORD_FIELDS: dict[str, str] = {
     "join_method": "入会方式",
     "join_place": "入会地",
 }
-PENDING = frozenset(RECORD_FIELDS) - frozenset(FIELDS)
 IGNORE = "ignore"  # a column the clerk chose not to import
 # Columns that are recognised (they make a row look like a header) but carry nothing to import.
 KNOWN_IGNORED = "known"
@@ -317,18 +313,13 @@ def match(text: object) -> Match | None:
         return None
     field = EXACT.get(label)
     if field:
-        return Match(_importable(field), True)
+        return Match(field, True)
     if any(w in label for w in OTHERS):
         return Match(KNOWN_IGNORED, False)
     for synonym, field in _INNER:
         if synonym in label and not any(w in label for w in EXCLUDE.get(field, ())):
-            return Match(_importable(field), False)
+            return Match(field, False)
     return None
-
-
-def _importable(field: str) -> str:
-    """A recognised field the importer does not carry yet counts as a known, not imported, column."""
-    return KNOWN_IGNORED if field in PENDING else field
 
 
 def label_of(field: str | None) -> str:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
-from clerk.domain import checker, choices
+from clerk.domain import checker, choices, coded
 from clerk.registry import members
 from clerk.store.store import ServiceError
 from clerk.tui.app import ClerkApp
@@ -32,6 +32,9 @@ SELECT_FIELDS = (
     ("ethnicity", "民族", choices.ETHNICITIES),
     ("employment_form", "用工形式", choices.EMPLOYMENT_FORMS),
     ("new_form", "新就业形态", choices.NEW_FORM_CATEGORIES),
+    # The real-name record (domain/coded.py); 证件类型 left empty follows from the number.
+    ("id_kind", "证件类型", coded.ID_KINDS.values),
+    *((c.key, c.label, c.values) for c in coded.MEMBER_CODED),
 )
 FLAGS = (("migrant", "农民工"), ("mutual_aid", "参加职工互助保障"), ("hardship", "困难职工"))
 
