@@ -512,6 +512,10 @@ def _snapshot(tbl: str, row_id: int, values: dict[str, Any], target: SqliteTarge
     snap["id"] = row_id
     if tbl == "members":
         snap["org_id"] = target._org_id(values.get("org_uid"))
+        for key in MEMBER_COLUMNS:  # the columns a file did not carry, as _member_row stored them
+            if key not in _NOT_JOURNALED:
+                snap.setdefault(key, None)
+        snap["id_kind"] = snap["id_kind"] or idcard.kind_of(snap.get("id_number") or "")
     elif tbl == "organisations":
         snap["parent_id"] = target._org_id(values.get("parent_uid"))
     return snap
