@@ -84,6 +84,7 @@ async def test_transfer_out_needs_a_reason_and_a_note_in_the_dialog(store, sampl
         assert "“转出”的原因请从列表中选择：工作调动" in rendered(dialog.query_one("#error", Static).content)
         dialog.query_one("#reason", Select).value = "工作调动"
         dialog.query_one("#on", Input).value = "2026-03-01"
+        await pilot.pause()  # the change messages first: they clear the error line
         await pilot.click("#ok")
         await pilot.pause()
         assert rendered(dialog.query_one("#error", Static).content).strip() == "转出时请写明转往哪个单位或乡镇。"
@@ -148,6 +149,7 @@ async def test_the_dialog_refuses_no_choice_a_bad_date_and_escape_changes_nothin
         await pilot.pause()
         dialog.query_one("#reason", Select).value = "病故"
         dialog.query_one("#on", Input).value = "2099-01-01"
+        await pilot.pause()
         await pilot.click("#ok")
         await pilot.pause()
         assert "生效日期不能晚于今天" in rendered(dialog.query_one("#error", Static).content)
