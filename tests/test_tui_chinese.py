@@ -75,7 +75,7 @@ async def test_the_township_screens_speak_chinese(store, sample, tmp_path, monke
         await r.press("m")
         await r.read("会员名册", "共6人")
         app.open_member(sample["张三"])
-        await r.read("会员详情", "身份证号")
+        await r.read("会员详情", "证件号码")
         for key, name in (("d", "删除"), ("s", "状态"), ("t", "转接")):
             await r.press(key)
             await r.read(name, name)

@@ -91,13 +91,13 @@ class StatusDialog(GuardedForm, ModalScreen[bool]):
             f"确定后，{self.name_} 的状态由“{self.current}”改为“{status}”（{on_date}），记入修改记录并随同步文件上报。"
         )
         self.query_one("#effect", Static).update(effect)
-        self.query_one("#error", Static).update("")
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
         status = self.query_one("#status", Select).value
         reason = self.query_one("#reason", Select).value
         error = self.query_one("#error", Static)
+        error.update("")
         if status is Select.NULL:
             error.update("请选择新的状态。")
             return
