@@ -1,12 +1,11 @@
 """Schema version 3 (the complete member record) on a real database made by the code before it.
 
-tests/old_databases/v1.sql is a township database that clerk wrote at schema version 1
-(tests/old_databases/make_v1.py says how it was made); it is loaded as it is and opened.
+tests/old_databases/v1.sql and v2.sql are township databases that clerk wrote at schema versions 1
+and 2 (tests/old_databases/make_old.py says how they were made); each is loaded as it is and opened.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,17 @@ from hub_pg import hub_url, pg_admin, pg_server_url  # noqa: F401
 
 from clerk.domain import idcard
 from clerk.registry import lifecycle, members
-from clerk.store import db
+from clerk.store import db, sqlite
 from clerk.store.store import ServiceError, Store
 
 OLD = Path(__file__).parent / "old_databases"
 
 
-@pytest.fixture
-def old_db(tmp_path) -> Path:
+@pytest.fixture(params=[1, 2])
+def old_db(tmp_path, request) -> Path:
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    conn.executescript((OLD / "v1.sql").read_text(encoding="utf-8"))
+    conn = sqlite.connect(path)
+    conn.executescript((OLD / f"v{request.param}.sql").read_text(encoding="utf-8"))
     conn.close()
     return path
 
@@ -33,13 +32,14 @@ def columns(conn, table: str) -> dict[str, tuple]:
     return {r[1]: (r[2], r[3], r[4]) for r in conn.execute(f"PRAGMA table_info({table})")}
 
 
-def test_the_version_1_database_is_backed_up_and_migrated(old_db, tmp_path):
-    conn = sqlite3.connect(old_db)
+def test_an_old_database_is_backed_up_and_migrated(old_db, tmp_path):
+    conn = sqlite.connect(old_db)
     before = {
         r[0]: r[1:] for r in conn.execute("SELECT uid, name, status, status_note, mutual_aid, hardship FROM members")
     }
     journal = conn.execute("SELECT count(*) FROM journal").fetchone()[0]
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    assert version in (1, 2)
     conn.close()
 
     store = Store(old_db)
@@ -52,6 +52,8 @@ def test_the_version_1_database_is_backed_up_and_migrated(old_db, tmp_path):
         }
         assert after == before
         assert store.conn.execute("SELECT count(*) FROM journal").fetchone()[0] == journal
+        targets = store.conn.execute("SELECT year, category, count FROM targets").fetchall()
+        assert [tuple(t) for t in targets] == ([(2026, "农民工", 830)] if version == 2 else [])
         kinds = dict(store.conn.execute("SELECT name, id_kind || '|' || birthplace_code FROM members"))
         assert kinds["陈静"] == "港澳居民居住证|"  # a permit is no mainland region
         assert kinds["张伟"] == "居民身份证|500101"
@@ -80,9 +82,9 @@ def test_the_version_1_database_is_backed_up_and_migrated(old_db, tmp_path):
         store.close()
 
     (saved,) = db.backup_dir(old_db).iterdir()
-    assert "migrate-v1" in saved.name
-    copy = sqlite3.connect(saved)
-    assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert f"migrate-v{version}" in saved.name
+    copy = sqlite.connect(saved)
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == version
     assert "id_kind" not in columns(copy, "members")
     copy.close()
 

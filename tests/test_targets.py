@@ -3,8 +3,8 @@ the CLI and the screens."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -275,31 +275,19 @@ class _Fixed(date):
         return cls(2026, 9, 30)
 
 
-def _previous_schema(sql: str, tables: tuple[str, ...]) -> str:
-    """schema.sql as the version before this one: without the given tables, the version one lower."""
-    for table in tables:
-        start = sql.index(f"CREATE TABLE IF NOT EXISTS {table} (")
-        sql = sql[:start] + sql[sql.index(");", start) + 2 :]
-    return re.sub(r"PRAGMA user_version = (\d+);", lambda m: f"PRAGMA user_version = {int(m[1]) - 1};", sql)
-
-
 def test_a_database_of_the_previous_version_gains_the_targets_table(tmp_path):
+    # tests/old_databases/v1.sql: a township database the version-1 program wrote (make_old.py).
     path = tmp_path / "old.db"
     conn = sqlite.connect(path)
-    conn.executescript(_previous_schema(db.schema_sql(), ("targets",)))
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES ('unit_code', '500101001'), ('unit_name', '老镇总工会'),"
-        " ('clerk_name', '老经办人')"
-    )
-    conn.commit()
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.schema_version() - 1
+    conn.executescript((Path(__file__).parent / "old_databases" / "v1.sql").read_text(encoding="utf-8"))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()
     store = Store(path)
     try:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == db.schema_version()
         targets.set_target(store, year=2026, category="农民工", count=830)
         assert [t.count for t in targets.list_targets(store)] == [830]
-        assert store.require_unit().name == "老镇总工会"
+        assert store.require_unit().name == "测试镇总工会"
     finally:
         store.close()
     assert any("migrate" in p.name for p in db.backup_dir(path).iterdir())

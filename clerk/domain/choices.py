@@ -2,6 +2,7 @@
 
 MEMBER_STATUSES = ("在册", "保留会籍", "转出", "退会", "除名", "已故")  # domain/lifecycle.py
 LIVE = "在册"
+TRANSFERRED_OUT = "转出"
 
 GENDERS = ("男", "女")
 

@@ -185,7 +185,7 @@ def _done_per_code(source: Any, start: str, end: str) -> tuple[dict[str, dict[st
         FROM members WHERE joined_on BETWEEN ? AND ? AND status != ? AND deleted_at IS NULL
         GROUP BY unit_code, substr(joined_on, 1, 7)
         """,
-        ("女", start, end, choices.MEMBER_STATUSES[1]),
+        ("女", start, end, choices.TRANSFERRED_OUT),
     ):
         done = per_code.setdefault(code, dict.fromkeys(rules.CATEGORIES, 0))
         for category, n in zip(MEMBER_CATEGORIES, (total, migrant, new_form, women), strict=True):

@@ -1,12 +1,13 @@
-"""Recipe of tests/old_databases/v1.sql: a township database made by clerk at schema version 1.
+"""Recipe of tests/old_databases/vN.sql: a township database made by clerk at schema version N.
 
-Run with the code of that version (commit 98b287f, the last one before schema version 3):
+Run it with the code of that version, e.g. version 1 (commit 98b287f) and version 2 (commit
+28cc1fc, the last ones before schema versions 2 and 3):
 
-    git worktree add /tmp/clerk-v1 98b287f && cd /tmp/clerk-v1
-    python tests/old_databases/make_v1.py tests/old_databases/v1.sql
+    git worktree add /tmp/clerk-v2 28cc1fc && cd /tmp/clerk-v2
+    python tests/old_databases/make_old.py tests/old_databases/v2.sql
 
 It registers members through the registry as a clerk would (flags for mutual aid and hardship,
-statuses with notes, a 港澳 residence permit, a transfer) and writes the
+statuses with notes, a 港澳 residence permit, a transfer; a yearly target from version 2) and writes the
 database as SQL text, so the migration tests open a real old database, not one made by hand.
 """
 
@@ -45,6 +46,12 @@ def build(path: Path) -> None:
     members.change_status(store, ids["杨帆"], "转出", "调往某某街道")
     members.change_status(store, ids["王芳"], "已故", "")
     transfers.transfer(store, ids["张伟"], other, on="2025-01-10", reason="换站点")
+    try:
+        from clerk.reports import targets  # version 2 on
+    except ImportError:
+        pass
+    else:
+        targets.set_target(store, year=2026, category="农民工", count=830)
     store.close()
 
 
