@@ -258,7 +258,7 @@ def test_delete_a_member_entered_by_mistake_with_every_screen_in_chinese(termina
     terminal.press("Enter")  # from the search box to the list
     time.sleep(0.3)
     terminal.press("Enter")  # open the record
-    screens.append(terminal.wait_for("身份证号"))
+    screens.append(terminal.wait_for("证件号码"))
     terminal.press("d")
     screens.append(terminal.wait_for("的记录？"))
     terminal.tmux("send-keys", "-t", "clerk", "-l", "重复录入")

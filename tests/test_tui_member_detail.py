@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sample import FIXED_TODAY, id_of, notifications, rendered, sample  # noqa: F401  (fixture)
-from textual.widgets import Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from clerk.registry import members
 from clerk.tui.app import make_app
@@ -27,6 +27,14 @@ async def open_detail(pilot, member_id: int) -> MemberDetailScreen:
     await pilot.pause()
     assert isinstance(pilot.app.screen, MemberDetailScreen)
     return pilot.app.screen
+
+
+async def click_ok(pilot) -> None:
+    """Click 确定 as a person would: a button ignores clicks while it still shows the last press."""
+    button = pilot.app.screen.query_one("#ok", Button)
+    while button.has_class("-active"):
+        await pilot.pause(0.05)
+    await pilot.click("#ok")
 
 
 async def open_status_dialog(pilot) -> StatusDialog:
@@ -78,20 +86,20 @@ async def test_transfer_out_needs_a_reason_and_a_note_in_the_dialog(store, sampl
         assert "李四 的会员状态：现在是“在册”" in rendered(dialog.query_one(".title", Static).content)
         dialog.query_one("#status", Select).value = "转出"
         await pilot.pause()
-        await pilot.click("#ok")
+        await click_ok(pilot)
         await pilot.pause()
         assert app.screen is dialog
         assert "“转出”的原因请从列表中选择：工作调动" in rendered(dialog.query_one("#error", Static).content)
         dialog.query_one("#reason", Select).value = "工作调动"
         dialog.query_one("#on", Input).value = "2026-03-01"
         await pilot.pause()  # the change messages first: they clear the error line
-        await pilot.click("#ok")
+        await click_ok(pilot)
         await pilot.pause()
         assert rendered(dialog.query_one("#error", Static).content).strip() == "转出时请写明转往哪个单位或乡镇。"
         dialog.query_one("#note", Input).focus()
         for char in "沙坪坝区某街道工会":
             await pilot.press(char)
-        await pilot.click("#ok")
+        await click_ok(pilot)
         await pilot.pause()
         assert isinstance(app.screen, MemberDetailScreen)
         assert "状态已改为“转出”。" in notifications(app)
@@ -142,7 +150,7 @@ async def test_the_dialog_refuses_no_choice_a_bad_date_and_escape_changes_nothin
     async with app.run_test(size=(80, 24)) as pilot:
         await open_detail(pilot, sample["张三丰"])
         dialog = await open_status_dialog(pilot)
-        await pilot.click("#ok")
+        await click_ok(pilot)
         await pilot.pause()
         assert rendered(dialog.query_one("#error", Static).content).strip() == "请选择新的状态。"
         dialog.query_one("#status", Select).value = "已故"
@@ -150,7 +158,7 @@ async def test_the_dialog_refuses_no_choice_a_bad_date_and_escape_changes_nothin
         dialog.query_one("#reason", Select).value = "病故"
         dialog.query_one("#on", Input).value = "2099-01-01"
         await pilot.pause()
-        await pilot.click("#ok")
+        await click_ok(pilot)
         await pilot.pause()
         assert "生效日期不能晚于今天" in rendered(dialog.query_one("#error", Static).content)
         await pilot.press("escape")  # the form guard asks before throwing the choices away
@@ -173,7 +181,7 @@ async def test_a_member_who_left_can_be_brought_back(store, sample):
         dialog.query_one("#status", Select).value = "在册"
         await pilot.pause()
         dialog.query_one("#reason", Select).value = "重新入会"
-        await pilot.click("#ok")
+        await click_ok(pilot)
         await pilot.pause()
         assert members.get(store, sample["欧阳娜娜"])["status"] == "在册"
 
