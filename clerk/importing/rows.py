@@ -149,6 +149,7 @@ def memo_key(raw: Any) -> Any:
 def _convert(key: str, raw: Any, extra: Any) -> tuple[Any, str | None, bool]:
     shown = values.text(raw)
     warning = None
+    value: Any
     if key in checker.FLAG_FIELDS:
         value, ok = values.flag_cell(raw)
         if not ok:

@@ -33,7 +33,8 @@ class Filter:
         """The WHERE clause (over members m, and h: their statuses on as_of) and its parameters.
         As of a date, the status is the one of that day, and with no status asked for, those
         holding membership then (在册, 保留会籍)."""
-        where, params = ["m.deleted_at IS NULL"], []
+        where = ["m.deleted_at IS NULL"]
+        params: list[Any] = []
         status_col = "m.status" if as_of is None else "h.status"
         if as_of is not None and not self.status:
             where.append(f"h.status IN ({', '.join('?' * len(lifecycle.MEMBERS))})")

@@ -627,13 +627,12 @@ def _status_sheet(book, f: Figures, units: list[UnitFigures], subtitle: str) -> 
 
 def _composition_sheet(book, f: Figures, subtitle: str) -> None:
     """在册 members by the coded fields of the real-name record, one block per field."""
-    first, *rest = coded.MEMBER_CODED
     sheet = None
-    for n, field_ in enumerate((first, *rest)):
+    for field_ in coded.MEMBER_CODED:
         counts = f.composition.get(field_.key, {})
-        rows = [[value, counts.get(value, 0)] for value in field_.values] + [["未填", counts.get("", 0)]]
-        rows.append(["合计", sum(counts.values())])
-        if n == 0:
+        rows: list[list[Any]] = [[value, counts.get(value, 0)] for value in field_.values]
+        rows += [["未填", counts.get("", 0)], ["合计", sum(counts.values())]]
+        if sheet is None:
             sheet = _table(
                 book,
                 "会员构成",

@@ -17,6 +17,7 @@ import sqlite3
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
@@ -30,7 +31,7 @@ def build(path: Path) -> None:
     setup.set_up(store, "500101001", "测试镇总工会", "测试经办人")
     org = organisations.create(store, {"name": "顺达快递联合工会", "kind": "联合工会"})
     other = organisations.create(store, {"name": "某某村工会", "kind": "村(社区)工会"})
-    people = [
+    people: list[tuple[str, str, int, str, dict[str, Any]]] = [
         ("张伟", "50010119900101001", org, "2024-03-01", {"migrant": 1, "new_form": "快递员", "mutual_aid": 1}),
         ("王芳", "50010119910202002", org, "2024-05-01", {"hardship": 1, "card_no": "500101001000007"}),
         ("李娜", "50010119880303003", other, "2023-01-15", {"mutual_aid": 1, "hardship": 1}),
